@@ -1,0 +1,41 @@
+// Command trellis is the Trellis federation gateway: serve a supergraph, print query plans.
+// It is wiring only: it reads files, flags and signals, and hands plain configs to the
+// packages that do the work.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `trellis: a GraphQL federation gateway
+
+Usage:
+  trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev]
+  trellis plan  --supergraph FILE --query FILE [--operation-name NAME] [--variables JSON] [--json]
+
+Run "trellis COMMAND --help" for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "plan":
+		return plan(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "trellis: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

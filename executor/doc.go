@@ -1,0 +1,18 @@
+// Package executor is the gateway's request path: the GraphQL-over-HTTP front, the
+// preparation of an operation (parse, validate, normalize), planning through the plan cache,
+// and the execution of the plan against subgraphs with the merge of their results into one
+// response.
+//
+// The files follow a request:
+//
+//	gateway.go   Config, New, the loaded supergraph and its caches
+//	handler.go   HTTP in and out (graphqlhttp parses the request)
+//	prepare.go   parse, validate, pick the operation, coerce variables, normalize
+//	plan.go      plan-cache lookup and override labels
+//	run.go       walks the plan: Sequence, Parallel, Flatten, Fetch
+//	fetch.go     one subgraph request and its decoded response
+//	represent.go entity representations for _entities
+//	merge.go     subgraph data into the response tree
+//	project.go   the response in the client's selection order, with null propagation
+//	errors.go    GraphQL errors and their codes
+package executor

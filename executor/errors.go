@@ -1,0 +1,42 @@
+package executor
+
+// Error codes under extensions.code, stable for clients.
+const (
+	CodeParseFailed      = "GRAPHQL_PARSE_FAILED"
+	CodeValidationFailed = "GRAPHQL_VALIDATION_FAILED"
+	CodeBadRequest       = "BAD_REQUEST"
+	CodeBadVariables     = "BAD_USER_INPUT"
+	CodeOperationUnknown = "OPERATION_RESOLUTION_FAILURE"
+	CodePlanFailed       = "QUERY_PLANNING_FAILED"
+	CodeSubgraphHTTP     = "SUBREQUEST_HTTP_ERROR"
+	CodeSubgraphResponse = "SUBREQUEST_MALFORMED_RESPONSE"
+	CodeInternal         = "INTERNAL_SERVER_ERROR"
+)
+
+// gqlError is one entry of a response's "errors".
+type gqlError struct {
+	Message    string         `json:"message"`
+	Locations  []location     `json:"locations,omitempty"`
+	Path       []any          `json:"path,omitempty"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+type location struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+func newError(code, format string) gqlError {
+	return gqlError{Message: format, Extensions: map[string]any{"code": code}}
+}
+
+// related reports whether a and b are on one branch: one path is a prefix of the other.
+func related(a, b []any) bool {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,150 @@
+package executor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// subgraphResponse is a decoded subgraph response.
+type subgraphResponse struct {
+	Data   map[string]any   `json:"data"`
+	Errors []map[string]any `json:"errors"`
+}
+
+var errMissingEntities = errors.New("response has no _entities list")
+
+// send posts one request to a subgraph and decodes the response. A response that is not a
+// GraphQL response (HTML error page, invalid JSON, neither data nor errors) is an error.
+func (e *execution) send(service string, body []byte) (*subgraphResponse, error) {
+	graph := e.st.sg.Graph(service)
+	if graph == nil {
+		return nil, fmt.Errorf("unknown subgraph %q", service)
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, e.g.cfg.SubgraphTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, graph.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	resp, err := e.g.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	limit := e.g.cfg.MaxSubgraphResponseBytes
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading response: %w", err)
+	}
+	if int64(len(raw)) > limit {
+		return nil, fmt.Errorf("response larger than %d bytes", limit)
+	}
+	var out subgraphResponse
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	decodeErr := dec.Decode(&out)
+	switch {
+	case decodeErr != nil && resp.StatusCode/100 != 2:
+		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, snippet(raw))
+	case decodeErr != nil:
+		return nil, fmt.Errorf("invalid JSON response: %v", decodeErr)
+	case out.Data == nil && len(out.Errors) == 0 && resp.StatusCode/100 != 2:
+		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, snippet(raw))
+	case out.Data == nil && len(out.Errors) == 0:
+		return nil, errors.New("response has neither data nor errors")
+	}
+	return &out, nil
+}
+
+func snippet(raw []byte) string {
+	s := strings.TrimSpace(string(raw))
+	if len(s) > 120 {
+		s = s[:120] + "..."
+	}
+	if s == "" {
+		return "empty body"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// fetchError reports a failed subgraph request. It has no path: the fields it would have
+// resolved come back null, and their nearest nullable parents say where.
+func fetchError(service string, targets []target, err error) gqlError {
+	ge := newError(CodeSubgraphHTTP, fmt.Sprintf("request to subgraph %q failed: %v", service, err))
+	ge.Extensions["serviceName"] = service
+	_ = targets
+	return ge
+}
+
+// subgraphError copies a subgraph's error into the client's response at path.
+func subgraphError(service string, se map[string]any, path []any) gqlError {
+	msg, _ := se["message"].(string)
+	if msg == "" {
+		msg = "subgraph error without a message"
+	}
+	ext := map[string]any{}
+	if m, ok := se["extensions"].(map[string]any); ok {
+		for k, v := range m {
+			ext[k] = v
+		}
+	}
+	ext["serviceName"] = service
+	return gqlError{Message: msg, Path: path, Extensions: ext}
+}
+
+// subgraphPath reads an error's path, with indices as ints.
+func subgraphPath(se map[string]any) []any {
+	raw, _ := se["path"].([]any)
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make([]any, 0, len(raw))
+	for _, p := range raw {
+		switch p := p.(type) {
+		case string:
+			out = append(out, p)
+		case json.Number:
+			i, err := p.Int64()
+			if err != nil {
+				return nil
+			}
+			out = append(out, int(i))
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
+// entityErrors re-paths an error of an _entities call: "_entities.i.rest" becomes the path
+// of every object whose representation was i, followed by rest.
+func (e *execution) entityErrors(service string, se map[string]any, targets []target) []gqlError {
+	p := subgraphPath(se)
+	if len(p) < 2 || p[0] != "_entities" {
+		return []gqlError{subgraphError(service, se, nil)}
+	}
+	idx, ok := p[1].(int)
+	if !ok {
+		return []gqlError{subgraphError(service, se, nil)}
+	}
+	var out []gqlError
+	for _, t := range targets {
+		if t.rep != idx {
+			continue
+		}
+		full := append(append([]any(nil), t.path...), p[2:]...)
+		out = append(out, subgraphError(service, se, full))
+	}
+	if len(out) == 0 {
+		out = append(out, subgraphError(service, se, nil))
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package executor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/trellis-gql/trellis/executor/graphqlhttp"
+	"github.com/trellis-gql/trellis/executor/introspect"
+	"github.com/trellis-gql/trellis/planner"
+)
+
+// HeaderIncludePlan asks a gateway started in dev mode to return the query plan under
+// extensions.queryPlan.
+const HeaderIncludePlan = "Trellis-Include-Query-Plan"
+
+// ServeHTTP answers one GraphQL-over-HTTP request.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	mediaType, ok := graphqlhttp.MediaType(r.Header.Get("Accept"))
+	if !ok {
+		writeRequestError(w, graphqlhttp.JSON, http.StatusNotAcceptable,
+			newError(CodeBadRequest, "the Accept header allows neither application/graphql-response+json nor application/json"))
+		return
+	}
+	req, err := graphqlhttp.Parse(r, g.cfg.HTTP)
+	if err != nil {
+		var he *graphqlhttp.Error
+		if errors.As(err, &he) {
+			if he.Allow != "" {
+				w.Header().Set("Allow", he.Allow)
+			}
+			writeRequestError(w, mediaType, he.Status, newError(CodeBadRequest, he.Message))
+			return
+		}
+		writeRequestError(w, mediaType, http.StatusBadRequest, newError(CodeBadRequest, err.Error()))
+		return
+	}
+	st := g.state.Load()
+	p, rerr := st.prepare(req)
+	if rerr != nil {
+		status := graphqlhttp.Status(mediaType, true)
+		if rerr.status != 0 {
+			status = rerr.status
+		}
+		if status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", "POST")
+		}
+		writeRequestError(w, mediaType, status, rerr.errs...)
+		return
+	}
+	plan, err := g.plan(st, p)
+	if err != nil {
+		writeRequestError(w, mediaType, graphqlhttp.Status(mediaType, true), newError(CodePlanFailed, err.Error()))
+		return
+	}
+	body := g.execute(r.Context(), st, p, plan, g.cfg.Dev && r.Header.Get(HeaderIncludePlan) == "true")
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// execute runs a plan and returns the response body.
+func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *planner.Plan, withPlan bool) []byte {
+	e := &execution{g: g, st: st, ctx: ctx, vars: p.vars, data: map[string]any{}}
+	e.run(plan.Node)
+	e.introspection(p.op)
+	pr := &projector{errs: e.errs, buf: make([]byte, 0, 4096)}
+	pr.buf = append(pr.buf, `{"data":`...)
+	if !pr.project(p.op.Selection, e.data) {
+		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)
+	}
+	errs := append(e.errs, pr.add...)
+	if len(errs) > 0 {
+		b, _ := json.Marshal(errs)
+		pr.buf = append(pr.buf, `,"errors":`...)
+		pr.buf = append(pr.buf, b...)
+	}
+	if withPlan {
+		b, _ := json.Marshal(map[string]any{"queryPlan": map[string]any{"text": plan.String(), "node": plan.Node}})
+		pr.buf = append(pr.buf, `,"extensions":`...)
+		pr.buf = append(pr.buf, b...)
+	}
+	return append(pr.buf, '}')
+}
+
+// introspection answers the root __schema and __type fields from the API schema.
+func (e *execution) introspection(op *planner.Operation) {
+	for _, f := range op.Selection.Cases[0].Fields {
+		if f.Source == nil {
+			continue
+		}
+		v, err := introspect.Resolve(e.st.sg.API, f.Source, e.vars)
+		if err != nil {
+			ge := newError(CodeInternal, err.Error())
+			ge.Path = []any{f.Alias}
+			e.errs = append(e.errs, ge)
+			continue
+		}
+		e.data[f.Alias] = v
+	}
+}
+
+func writeRequestError(w http.ResponseWriter, mediaType string, status int, errs ...gqlError) {
+	body, _ := json.Marshal(map[string]any{"errors": errs})
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}

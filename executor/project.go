@@ -1,0 +1,136 @@
+package executor
+
+import (
+	"fmt"
+
+	"github.com/trellis-gql/trellis/planner"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// projector writes the response data in the client's selection order, in one pass. Fields
+// the planner added (keys, requirements, __typename) are not selected, so they never leak.
+// A null in a non-null position cuts the buffer back to the nearest nullable parent.
+type projector struct {
+	buf  []byte
+	path []any
+	errs []gqlError // errors already in the response, to avoid reporting a null twice
+	add  []gqlError
+}
+
+// project writes the data object for the root selection; ok is false when a non-null root
+// field is null and data itself must be null.
+func (p *projector) project(sel *planner.SelectionSet, data map[string]any) bool {
+	return p.object(sel, data, sel.Type)
+}
+
+func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typename string) bool {
+	var c *planner.Case
+	if sel.Abstract() {
+		if t, ok := obj["__typename"].(string); ok {
+			typename = t
+		}
+		c = sel.Case(typename)
+	} else {
+		c = sel.Cases[0]
+	}
+	p.buf = append(p.buf, '{')
+	if c != nil {
+		for i, f := range c.Fields {
+			if i > 0 {
+				p.buf = append(p.buf, ',')
+			}
+			p.buf = appendString(p.buf, f.Alias)
+			p.buf = append(p.buf, ':')
+			if f.Name == "__typename" {
+				p.buf = appendString(p.buf, typename)
+				continue
+			}
+			p.path = append(p.path, f.Alias)
+			ok := p.value(f, f.Definition.Type, obj[f.Alias])
+			p.path = p.path[:len(p.path)-1]
+			if !ok {
+				return false
+			}
+		}
+	}
+	p.buf = append(p.buf, '}')
+	return true
+}
+
+// value writes v as the value of f with type t; false means a null reached a non-null
+// position and must propagate to the parent.
+func (p *projector) value(f *planner.Field, t *ast.Type, v any) bool {
+	start := len(p.buf)
+	if p.valueInner(f, t, v) {
+		return true
+	}
+	p.buf = p.buf[:start]
+	if t.NonNull {
+		return false
+	}
+	p.buf = append(p.buf, "null"...)
+	return true
+}
+
+func (p *projector) valueInner(f *planner.Field, t *ast.Type, v any) bool {
+	if v == nil {
+		if t.NonNull {
+			p.nullError(f)
+			return false
+		}
+		p.buf = append(p.buf, "null"...)
+		return true
+	}
+	if t.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			p.typeError(f, "a list")
+			return false
+		}
+		p.buf = append(p.buf, '[')
+		for i, item := range list {
+			if i > 0 {
+				p.buf = append(p.buf, ',')
+			}
+			p.path = append(p.path, i)
+			ok := p.value(f, t.Elem, item)
+			p.path = p.path[:len(p.path)-1]
+			if !ok {
+				return false
+			}
+		}
+		p.buf = append(p.buf, ']')
+		return true
+	}
+	if f.Selection == nil {
+		p.buf = appendValue(p.buf, v)
+		return true
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		p.typeError(f, "an object")
+		return false
+	}
+	return p.object(f.Selection, obj, t.Name())
+}
+
+// nullError reports a null in a non-null position, unless an error already explains it.
+func (p *projector) nullError(f *planner.Field) {
+	for _, e := range p.errs {
+		if e.Path == nil || related(e.Path, p.path) {
+			return
+		}
+	}
+	p.add = append(p.add, gqlError{
+		Message: fmt.Sprintf("Cannot return null for non-nullable field %s.", f.Name),
+		Path:    append([]any(nil), p.path...),
+	})
+}
+
+func (p *projector) typeError(f *planner.Field, want string) {
+	p.add = append(p.add, gqlError{
+		Message:    fmt.Sprintf("subgraph returned a value for %s that is not %s", f.Name, want),
+		Path:       append([]any(nil), p.path...),
+		Extensions: map[string]any{"code": CodeSubgraphResponse},
+	})
+}

@@ -1,0 +1,252 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/trellis-gql/trellis/schema/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Build plans a normalized operation against a supergraph.
+func Build(sg *supergraph.Supergraph, op *Operation, opts Options) (*Plan, error) {
+	b := &builder{
+		sg:       sg,
+		labels:   opts.Labels,
+		kind:     op.Kind,
+		keys:     map[string]string{},
+		jumping:  map[string]bool{},
+		fieldSet: map[string]*SelectionSet{},
+		costMemo: map[costKey]costResult{},
+	}
+	b.registerClient(nil, op.Selection)
+	if err := b.planRoot(op.Selection); err != nil {
+		return nil, err
+	}
+	return b.emit(op), nil
+}
+
+type builder struct {
+	sg     *supergraph.Supergraph
+	labels map[string]bool
+	kind   ast.Operation
+	steps  []*step
+	group  int
+	// keys maps "location.responseKey" to the identity (name and arguments) of the field
+	// using that response key, so requirements never clash with client fields.
+	keys     map[string]string
+	aliases  int
+	jumping  map[string]bool
+	fieldSet map[string]*SelectionSet
+	costMemo map[costKey]costResult
+}
+
+// planRoot places each root field in the subgraph that resolves it most cheaply. Query
+// fields of one subgraph share a fetch; mutation fields keep document order, and only
+// consecutive fields of one subgraph share a fetch.
+func (b *builder) planRoot(sel *SelectionSet) error {
+	rootType := sel.Type
+	var cur *step
+	for _, f := range sel.Cases[0].Fields {
+		if f.Name == "__typename" || f.Source != nil {
+			continue
+		}
+		g, err := b.chooseRoot(rootType, f, cur)
+		if err != nil {
+			return err
+		}
+		if b.kind == ast.Mutation {
+			if cur == nil || cur.graph != g {
+				b.group++
+				cur = b.rootStep(g)
+			}
+		} else {
+			cur = b.rootStep(g)
+		}
+		if err := b.placeLocal(cur, cur.sel, rootType, nil, f, nil, map[*step]bool{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) chooseRoot(rootType string, f *Field, cur *step) (string, error) {
+	best, bestScore := "", 0
+	for _, g := range b.sg.Graphs {
+		if !b.sg.Resolvable(g.Name, rootType, f.Name, b.labels) {
+			continue
+		}
+		c, ok := b.costSub(g.Name, rootType, f, nil, 0)
+		if !ok {
+			continue
+		}
+		score := c * 4
+		if b.kind == ast.Mutation && cur != nil && cur.graph == g.Name || b.kind != ast.Mutation && b.hasRoot(g.Name) {
+			score--
+		}
+		if best == "" || score < bestScore {
+			best, bestScore = g.Name, score
+		}
+	}
+	if best == "" {
+		return "", fmt.Errorf("cannot plan %s.%s: no subgraph can resolve it and everything selected below it", rootType, f.Name)
+	}
+	return best, nil
+}
+
+func (b *builder) hasRoot(graph string) bool {
+	for _, s := range b.steps {
+		if s.root && s.graph == graph && s.group == b.group {
+			return true
+		}
+	}
+	return false
+}
+
+// planFields places the fields selected on concrete type typeName, at path, into step s at
+// into. prov is what the subgraph provides here through @provides (nil when nothing).
+// used collects the steps that received any of the fields.
+func (b *builder) planFields(s *step, into *fset, typeName string, path []string, fields []*Field, prov *SelectionSet, used map[*step]bool) error {
+	for _, f := range fields {
+		if f.Name == "__typename" {
+			continue
+		}
+		var err error
+		if b.local(s.graph, typeName, f, prov) {
+			err = b.placeLocal(s, into, typeName, path, f, prov, used)
+		} else {
+			err = b.jump(s, into, typeName, path, f, prov, used)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// local reports whether graph resolves f on typeName without another fetch.
+func (b *builder) local(graph, typeName string, f *Field, prov *SelectionSet) bool {
+	if f.Name == "__typename" {
+		return true
+	}
+	if prov != nil && providedField(prov, typeName, f.Name) != nil {
+		return true
+	}
+	if !b.sg.Resolvable(graph, typeName, f.Name, b.labels) {
+		return false
+	}
+	in := b.sg.Types[typeName].Fields[f.Name].In[graph]
+	return len(in.Requires) == 0
+}
+
+// placeLocal adds f to into and plans its selection in the same step.
+func (b *builder) placeLocal(s *step, into *fset, typeName string, path []string, f *Field, prov *SelectionSet, used map[*step]bool) error {
+	used[s] = true
+	sf := into.field(f.Alias, f.Name, f.Arguments)
+	if f.Selection == nil {
+		return nil
+	}
+	sub := sf.child()
+	err := b.planSelection(s, sub, f.Selection, childPath(path, f), b.childProv(s.graph, typeName, f, prov), used)
+	if len(sub.items) == 0 {
+		sub.field("__typename", "__typename", nil)
+	}
+	return err
+}
+
+// childProv is what @provides makes available below f.
+func (b *builder) childProv(graph, typeName string, f *Field, prov *SelectionSet) *SelectionSet {
+	if prov != nil {
+		if pf := providedField(prov, typeName, f.Name); pf != nil {
+			return pf.Selection
+		}
+	}
+	t := b.sg.Types[typeName]
+	if t == nil || t.Fields[f.Name] == nil {
+		return nil
+	}
+	in := t.Fields[f.Name].In[graph]
+	if in == nil || len(in.Provides) == 0 {
+		return nil
+	}
+	return b.normalizedSet(f.Definition.Type.Name(), in.ProvidesRaw, in.Provides)
+}
+
+func providedField(prov *SelectionSet, typeName, name string) *Field {
+	c := prov.Case(typeName)
+	if c == nil && prov.Type == typeName && len(prov.Cases) == 1 {
+		c = prov.Cases[0]
+	}
+	if c == nil {
+		return nil
+	}
+	for _, f := range c.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// planSelection plans a field's selection set inside step s.
+func (b *builder) planSelection(s *step, into *fset, sel *SelectionSet, path []string, prov *SelectionSet, used map[*step]bool) error {
+	if !sel.Abstract() {
+		return b.planFields(s, into, sel.Type, path, sel.Cases[0].Fields, prov, used)
+	}
+	into.field("__typename", "__typename", nil)
+	if t := b.sg.Types[sel.Type]; t != nil && t.Kind == ast.Interface && t.In[s.graph] != nil && t.In[s.graph].InterfaceObject {
+		return b.interfaceObject(s, into, sel, path, used)
+	}
+	for _, c := range sel.Cases {
+		if !b.sg.PossibleIn(s.graph, sel.Type, c.Type) {
+			continue
+		}
+		frag := into.fragment(c.Type)
+		if err := b.planFields(s, frag, c.Type, casePath(path, c.Type), c.Fields, prov, used); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// normalizedSet parses and normalizes a field set once per plan.
+func (b *builder) normalizedSet(typeName, raw string, set ast.SelectionSet) *SelectionSet {
+	k := typeName + "|" + raw
+	if s, ok := b.fieldSet[k]; ok {
+		return s
+	}
+	s, err := NormalizeFieldSet(b.sg.Schema, typeName, set)
+	if err != nil {
+		s = nil
+	}
+	b.fieldSet[k] = s
+	return s
+}
+
+// registerClient records the response keys the client uses at every location.
+func (b *builder) registerClient(path []string, sel *SelectionSet) {
+	for _, c := range sel.Cases {
+		p := path
+		if sel.Abstract() {
+			p = casePath(path, c.Type)
+		}
+		loc := locKey(p, c.Type)
+		for _, f := range c.Fields {
+			b.keys[loc+"."+f.Alias] = identity(f)
+			if f.Selection != nil {
+				b.registerClient(childPath(p, f), f.Selection)
+			}
+		}
+	}
+}
+
+func locKey(path []string, typeName string) string {
+	return PathString(path) + "#" + typeName
+}
+
+func identity(f *Field) string {
+	var b strings.Builder
+	b.WriteString(f.Name)
+	writeArgs(&b, f.Arguments)
+	return b.String()
+}

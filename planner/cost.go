@@ -1,0 +1,81 @@
+package planner
+
+// maxJumpDepth bounds how many entity jumps the cost estimate follows in a chain; deeper
+// chains are treated as unreachable, which keeps estimation linear in the operation.
+const maxJumpDepth = 6
+
+type costKey struct {
+	graph string
+	field *Field
+	prov  *SelectionSet
+}
+
+type costResult struct {
+	cost int
+	ok   bool
+}
+
+// costFields estimates the number of extra fetches needed to resolve fields on typeName
+// from graph; ok is false when some field cannot be reached at all.
+func (b *builder) costFields(graph, typeName string, fields []*Field, prov *SelectionSet, depth int) (int, bool) {
+	total := 0
+	for _, f := range fields {
+		if f.Name == "__typename" {
+			continue
+		}
+		if b.local(graph, typeName, f, prov) {
+			c, ok := b.costSub(graph, typeName, f, prov, depth)
+			if !ok {
+				return 0, false
+			}
+			total += c
+			continue
+		}
+		if depth >= maxJumpDepth {
+			return 0, false
+		}
+		choice, ok := b.chooseJump(graph, typeName, nil, f, prov, depth+1)
+		if !ok {
+			return 0, false
+		}
+		total += choice.cost
+	}
+	return total, true
+}
+
+// costSub estimates the cost of f's selection when f is resolved in graph.
+func (b *builder) costSub(graph, typeName string, f *Field, prov *SelectionSet, depth int) (int, bool) {
+	if f.Selection == nil {
+		return 0, true
+	}
+	k := costKey{graph: graph, field: f, prov: prov}
+	if r, ok := b.costMemo[k]; ok {
+		return r.cost, r.ok
+	}
+	b.costMemo[k] = costResult{ok: false} // a cycle through f is unreachable
+	child := b.childProv(graph, typeName, f, prov)
+	c, ok := b.costSelection(graph, f.Selection, child, depth)
+	b.costMemo[k] = costResult{cost: c, ok: ok}
+	return c, ok
+}
+
+func (b *builder) costSelection(graph string, sel *SelectionSet, prov *SelectionSet, depth int) (int, bool) {
+	if !sel.Abstract() {
+		return b.costFields(graph, sel.Type, sel.Cases[0].Fields, prov, depth)
+	}
+	if t := b.sg.Types[sel.Type]; t != nil && t.In[graph] != nil && t.In[graph].InterfaceObject {
+		return 1, true
+	}
+	total := 0
+	for _, c := range sel.Cases {
+		if !b.sg.PossibleIn(graph, sel.Type, c.Type) {
+			continue
+		}
+		n, ok := b.costFields(graph, c.Type, c.Fields, prov, depth)
+		if !ok {
+			return 0, false
+		}
+		total += n
+	}
+	return total, true
+}

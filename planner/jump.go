@@ -1,0 +1,190 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/trellis-gql/trellis/schema/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// jumpChoice is a subgraph that resolves a field the current one cannot, and the key to
+// reach it with.
+type jumpChoice struct {
+	graph string
+	key   *supergraph.Key
+	cost  int
+}
+
+// jump resolves f through another subgraph: the key (and f's @requires) is planned at the
+// current location first, then an entity fetch to the chosen subgraph resolves f.
+func (b *builder) jump(s *step, into *fset, typeName string, path []string, f *Field, prov *SelectionSet, used map[*step]bool) error {
+	choice, ok := b.chooseJump(s.graph, typeName, path, f, prov, 0)
+	if !ok {
+		return fmt.Errorf("cannot plan %s.%s: subgraph %q does not resolve it and no subgraph that does is reachable through a @key", typeName, f.Name, s.graph)
+	}
+	guard := choice.graph + "|" + locKey(path, typeName)
+	if b.jumping[guard] {
+		return fmt.Errorf("cannot plan %s.%s: reaching subgraph %q needs a field only that subgraph resolves", typeName, f.Name, choice.graph)
+	}
+	b.jumping[guard] = true
+	defer delete(b.jumping, guard)
+
+	req := b.requirement(choice.graph, typeName, choice.key, f)
+	req = b.aliasRequirement(path, typeName, req)
+	into.field("__typename", "__typename", nil)
+	reqUsed := map[*step]bool{}
+	if err := b.planFields(s, into, typeName, path, req, prov, reqUsed); err != nil {
+		return err
+	}
+	child := b.entityStep(choice.graph, path, reqUsed)
+	sendAs := b.typeCondition(choice.graph, typeName)
+	child.addRequirement(typeName, sendAs, req)
+	return b.placeLocal(child, child.sel.fragment(sendAs), typeName, path, f, nil, used)
+}
+
+// requirement is the key plus f's @requires in graph, normalized on typeName.
+func (b *builder) requirement(graph, typeName string, key *supergraph.Key, f *Field) []*Field {
+	var out []*Field
+	if ks := b.normalizedSet(typeName, key.Fields, key.Selection); ks != nil {
+		out = mergeFields(out, ks.Cases[0].Fields)
+	}
+	in := b.sg.Types[typeName].Fields[f.Name].In[graph]
+	if len(in.Requires) > 0 {
+		if rs := b.normalizedSet(typeName, in.RequiresRaw, in.Requires); rs != nil {
+			out = mergeFields(out, rs.Cases[0].Fields)
+		}
+	}
+	return out
+}
+
+// chooseJump picks the cheapest subgraph and key to resolve f from graph from. Ties go to a
+// subgraph already fetched at this path (one fetch instead of two), then to supergraph order.
+func (b *builder) chooseJump(from, typeName string, path []string, f *Field, prov *SelectionSet, depth int) (jumpChoice, bool) {
+	var best jumpChoice
+	found := false
+	bestScore := 0
+	t := b.sg.Types[typeName]
+	if t == nil {
+		return best, false
+	}
+	for _, g := range b.sg.Graphs {
+		in := t.In[g.Name]
+		if in == nil || !b.sg.Resolvable(g.Name, typeName, f.Name, b.labels) {
+			continue
+		}
+		fin := t.Fields[f.Name].In[g.Name]
+		if g.Name == from && len(fin.Requires) == 0 {
+			continue
+		}
+		sub, ok := b.costSub(g.Name, typeName, f, nil, depth)
+		if !ok {
+			continue
+		}
+		rc := 0
+		if len(fin.Requires) > 0 {
+			rs := b.normalizedSet(typeName, fin.RequiresRaw, fin.Requires)
+			if rs == nil {
+				continue
+			}
+			if rc, ok = b.costFields(from, typeName, rs.Cases[0].Fields, prov, depth+1); !ok {
+				continue
+			}
+		}
+		for _, k := range in.Keys {
+			if !k.Resolvable {
+				continue
+			}
+			ks := b.normalizedSet(typeName, k.Fields, k.Selection)
+			if ks == nil {
+				continue
+			}
+			kc, ok := b.costFields(from, typeName, ks.Cases[0].Fields, prov, depth+1)
+			if !ok {
+				continue
+			}
+			cost := 1 + kc + rc + sub
+			score := cost * 4
+			if path != nil && b.findStep(g.Name, path) {
+				score--
+			}
+			if !found || score < bestScore {
+				best, bestScore, found = jumpChoice{graph: g.Name, key: k, cost: cost}, score, true
+			}
+		}
+	}
+	return best, found
+}
+
+// typeCondition is the type name graph knows typeName by: the interface name when graph
+// has it only through an @interfaceObject.
+func (b *builder) typeCondition(graph, typeName string) string {
+	t := b.sg.Types[typeName]
+	if t == nil || t.Kind != ast.Object {
+		return typeName
+	}
+	in := t.In[graph]
+	if in == nil || !in.InterfaceObject {
+		return typeName
+	}
+	for iface := range in.Implements {
+		return iface
+	}
+	return typeName
+}
+
+// interfaceObject plans a selection on interface sel.Type in a subgraph that knows it only
+// as an @interfaceObject: such a subgraph cannot say which implementation an object is, so
+// an entity fetch to a subgraph that knows the implementations resolves __typename first,
+// and the per-type selections are planned from there.
+func (b *builder) interfaceObject(s *step, into *fset, sel *SelectionSet, path []string, used map[*step]bool) error {
+	iface := b.sg.Types[sel.Type]
+	owner, key := b.interfaceOwner(s.graph, iface)
+	if owner == "" {
+		return fmt.Errorf("cannot plan %s in subgraph %q: it is an @interfaceObject there and no subgraph with its implementations has a usable @key", sel.Type, s.graph)
+	}
+	ks := b.normalizedSet(sel.Type, key.Fields, key.Selection)
+	req := b.aliasRequirement(path, sel.Type, ks.Cases[0].Fields)
+	reqUsed := map[*step]bool{}
+	if err := b.planFields(s, into, sel.Type, path, req, nil, reqUsed); err != nil {
+		return err
+	}
+	child := b.entityStep(owner, path, reqUsed)
+	child.addRequirement(sel.Type, sel.Type, req)
+	frag := child.sel.fragment(sel.Type)
+	frag.field("__typename", "__typename", nil)
+	used[child] = true
+	for _, c := range sel.Cases {
+		if !b.sg.PossibleIn(owner, sel.Type, c.Type) {
+			continue
+		}
+		if err := b.planFields(child, frag.fragment(c.Type), c.Type, casePath(path, c.Type), c.Fields, nil, used); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// interfaceOwner finds a subgraph that has iface as a real interface with a resolvable key
+// whose fields graph can provide.
+func (b *builder) interfaceOwner(graph string, iface *supergraph.Type) (string, *supergraph.Key) {
+	for _, g := range b.sg.Graphs {
+		in := iface.In[g.Name]
+		if in == nil || in.InterfaceObject {
+			continue
+		}
+		for _, k := range in.Keys {
+			if !k.Resolvable {
+				continue
+			}
+			ks := b.normalizedSet(iface.Name, k.Fields, k.Selection)
+			if ks == nil {
+				continue
+			}
+			if _, ok := b.costFields(graph, iface.Name, ks.Cases[0].Fields, nil, 1); ok {
+				return g.Name, k
+			}
+		}
+	}
+	return "", nil
+}
+

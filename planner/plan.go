@@ -1,0 +1,91 @@
+package planner
+
+import "github.com/vektah/gqlparser/v2/ast"
+
+// Node kinds of a plan.
+const (
+	KindSequence = "Sequence"
+	KindParallel = "Parallel"
+	KindFlatten  = "Flatten"
+	KindFetch    = "Fetch"
+)
+
+// Plan is a query plan: plain data, JSON-serializable and deterministic for a given
+// supergraph, normalized operation and set of active override labels.
+type Plan struct {
+	// Node is nil when nothing needs fetching (only __typename or introspection).
+	Node *Node `json:"node"`
+}
+
+// Node is one node of a plan tree.
+type Node struct {
+	Kind string `json:"kind"`
+	// Nodes are the children of a Sequence (run in order) or a Parallel (run together).
+	Nodes []*Node `json:"nodes,omitempty"`
+	// Path is a Flatten's response path: field keys, "@" for every list element, and
+	// "|[T]" to keep only objects of type T.
+	Path []string `json:"path,omitempty"`
+	// Node is a Flatten's child: the Fetch run against the objects at Path.
+	Node *Node `json:"node,omitempty"`
+	// Fetch is set on Fetch nodes.
+	Fetch *Fetch `json:"fetch,omitempty"`
+}
+
+// Fetch is one request to one subgraph.
+type Fetch struct {
+	Service string `json:"service"`
+	// Operation is the GraphQL document sent to the subgraph.
+	Operation string `json:"operation"`
+	// Variables are the client variables the operation uses.
+	Variables []string `json:"variables,omitempty"`
+	// Requires is set on entity fetches: how to build a representation from each object at the
+	// Flatten path, by the object's __typename. Objects of other types are not sent.
+	Requires []*Requirement `json:"requires,omitempty"`
+}
+
+// Requirement says how to build the representation of one type of entity.
+type Requirement struct {
+	// Typename is the __typename the object has in the response data.
+	Typename string `json:"typename"`
+	// SendAs is the __typename sent to the subgraph: Typename, or the interface name when
+	// the subgraph knows the entity only as an @interfaceObject.
+	SendAs string `json:"sendAs"`
+	// Fields are read from the object under each field's Alias and written into the
+	// representation under its Name (requirements that clash with client fields are aliased).
+	Fields []*Field `json:"-"`
+	// Text is the requirement in the plan's text form.
+	Text string `json:"selection"`
+}
+
+// IsEntityFetch reports whether the fetch goes through _entities.
+func (f *Fetch) IsEntityFetch() bool { return len(f.Requires) > 0 }
+
+// Walk calls fn for every node of the plan, depth first.
+func (p *Plan) Walk(fn func(*Node)) {
+	var walk func(*Node)
+	walk = func(n *Node) {
+		if n == nil {
+			return
+		}
+		fn(n)
+		for _, c := range n.Nodes {
+			walk(c)
+		}
+		walk(n.Node)
+	}
+	walk(p.Node)
+}
+
+// Options are the per-request inputs of planning besides the operation.
+type Options struct {
+	// Labels are the progressive override labels active for this request.
+	Labels map[string]bool
+}
+
+// rootKind maps an operation kind to the root type name keyword in subgraph operations.
+func opKeyword(kind ast.Operation) string {
+	if kind == ast.Mutation {
+		return "mutation"
+	}
+	return "query"
+}

@@ -1,0 +1,316 @@
+package supergraph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
+)
+
+// Load parses a supergraph SDL. file names the source in errors. The returned error is an
+// Errors value listing every problem found, each with file, line and column.
+func Load(file, sdl string) (*Supergraph, error) {
+	doc, err := parser.ParseSchemas(validator.Prelude, &ast.Source{Name: file, Input: sdl})
+	if err != nil {
+		return nil, fromGQL(file, err)
+	}
+	full, err := validator.ValidateSchemaDocument(doc)
+	if err != nil {
+		return nil, fromGQL(file, err)
+	}
+	errs := &errorList{file: file}
+	links := parseLinks(doc, errs)
+	join := checkLinks(links, errs)
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	s := &Supergraph{Schema: full, SDL: sdl, JoinVersion: join.Version, Types: map[string]*Type{}}
+	d := &decoder{s: s, p: join.Prefix + "__", errs: errs}
+	d.graphs()
+	d.types()
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	api, err := buildAPI(file, sdl, links)
+	if err != nil {
+		return nil, err
+	}
+	s.API = api
+	return s, nil
+}
+
+// decoder reads the join__* directives of one supergraph.
+type decoder struct {
+	s    *Supergraph
+	p    string // join directive prefix, "join__" unless renamed
+	errs *errorList
+}
+
+func (d *decoder) graphs() {
+	s := d.s
+	s.byEnum, s.byName = map[string]*Graph{}, map[string]*Graph{}
+	enum := s.Schema.Types[d.p+"Graph"]
+	if enum == nil {
+		d.errs.add(nil, "enum %sGraph is missing: a supergraph lists its subgraphs there", d.p)
+		return
+	}
+	for _, v := range enum.EnumValues {
+		dir := v.Directives.ForName(d.p + "graph")
+		if dir == nil {
+			d.errs.add(v.Position, "%sGraph.%s has no @%sgraph(name:, url:)", d.p, v.Name, d.p)
+			continue
+		}
+		g := &Graph{Enum: v.Name, Name: strArg(dir, "name"), URL: strArg(dir, "url"), Index: len(s.Graphs)}
+		if g.Name == "" {
+			d.errs.add(dir.Position, "@%sgraph on %s needs a non-empty name", d.p, v.Name)
+			continue
+		}
+		s.Graphs = append(s.Graphs, g)
+		s.byEnum[g.Enum] = g
+		s.byName[g.Name] = g
+	}
+}
+
+func (d *decoder) types() {
+	names := make([]string, 0, len(d.s.Schema.Types))
+	for n := range d.s.Schema.Types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	labels := map[string]bool{}
+	for _, n := range names {
+		def := d.s.Schema.Types[n]
+		if def.BuiltIn || !def.IsCompositeType() || strings.HasPrefix(n, "__") {
+			continue
+		}
+		t := d.typeIn(def)
+		d.fields(def, t)
+		d.s.Types[n] = t
+		for _, f := range t.Fields {
+			for _, in := range f.In {
+				if in.OverrideLabel != "" {
+					labels[in.OverrideLabel] = true
+				}
+			}
+		}
+	}
+	d.membership()
+	for l := range labels {
+		d.s.OverrideLabels = append(d.s.OverrideLabels, l)
+	}
+	sort.Strings(d.s.OverrideLabels)
+}
+
+// typeIn decodes @join__type (and Federation 1's @join__owner).
+func (d *decoder) typeIn(def *ast.Definition) *Type {
+	t := &Type{Name: def.Name, Kind: def.Kind, In: map[string]*TypeIn{}, Fields: map[string]*Field{}}
+	for _, dir := range def.Directives.ForNames(d.p + "type") {
+		g := d.graphArg(dir)
+		if g == nil {
+			continue
+		}
+		in := t.In[g.Name]
+		if in == nil {
+			in = &TypeIn{Implements: map[string]bool{}, Members: map[string]bool{}}
+			t.In[g.Name] = in
+		}
+		in.Extension = boolArg(dir, "extension", false)
+		in.InterfaceObject = boolArg(dir, "isInterfaceObject", false)
+		if fs := strArg(dir, "key"); fs != "" {
+			sel, ok := d.fieldSet(dir.Position, def.Name, fs)
+			if ok {
+				in.Keys = append(in.Keys, &Key{Fields: fs, Selection: sel, Resolvable: boolArg(dir, "resolvable", true)})
+			}
+		}
+	}
+	if len(t.In) == 0 {
+		// Without @join__type (join v0.1 value types) a type exists in every graph.
+		for _, g := range d.s.Graphs {
+			t.In[g.Name] = &TypeIn{Implements: map[string]bool{}, Members: map[string]bool{}}
+		}
+	}
+	return t
+}
+
+// fields decodes @join__field on every field of def.
+func (d *decoder) fields(def *ast.Definition, t *Type) {
+	owner := ""
+	if o := def.Directives.ForName(d.p + "owner"); o != nil {
+		if g := d.graphArg(o); g != nil {
+			owner = g.Name
+		}
+	}
+	for _, fd := range def.Fields {
+		if strings.HasPrefix(fd.Name, "__") {
+			continue
+		}
+		f := &Field{Name: fd.Name, In: map[string]*FieldIn{}}
+		t.Fields[fd.Name] = f
+		dirs := fd.Directives.ForNames(d.p + "field")
+		for _, dir := range dirs {
+			if dir.Arguments.ForName("contextArguments") != nil {
+				d.errs.add(dir.Position, "%s.%s uses contextArguments (@fromContext), which Trellis does not implement yet", def.Name, fd.Name)
+			}
+			g := d.graphArg(dir)
+			if g == nil {
+				// @join__field without graph (join v0.3+) marks a field no subgraph resolves
+				// directly, e.g. an interface field only implementations resolve.
+				continue
+			}
+			f.In[g.Name] = d.fieldIn(dir, fd)
+		}
+		if len(dirs) > 0 {
+			continue
+		}
+		for name := range t.In {
+			if owner == "" || owner == name || d.s.isKeyField(name, t, fd.Name) {
+				f.In[name] = &FieldIn{}
+			}
+		}
+	}
+}
+
+func (d *decoder) fieldIn(dir *ast.Directive, fd *ast.FieldDefinition) *FieldIn {
+	in := &FieldIn{
+		External:       boolArg(dir, "external", false),
+		UsedOverridden: boolArg(dir, "usedOverridden", false),
+		Override:       strArg(dir, "override"),
+		OverrideLabel:  strArg(dir, "overrideLabel"),
+		RequiresRaw:    strArg(dir, "requires"),
+		ProvidesRaw:    strArg(dir, "provides"),
+	}
+	if in.RequiresRaw != "" {
+		in.Requires, _ = d.fieldSetOnParent(dir.Position, in.RequiresRaw)
+	}
+	if in.ProvidesRaw != "" {
+		in.Provides, _ = d.fieldSet(dir.Position, fd.Type.Name(), in.ProvidesRaw)
+	}
+	return in
+}
+
+// membership decodes @join__implements and @join__unionMember, falling back to presence in
+// the graph for join versions that predate them.
+func (d *decoder) membership() {
+	explicitImpl := d.s.JoinVersion != "0.1"
+	explicitUnion := d.s.JoinVersion != "0.1" && d.s.JoinVersion != "0.2"
+	for name, t := range d.s.Types {
+		def := d.s.Schema.Types[name]
+		switch def.Kind {
+		case ast.Object, ast.Interface:
+			for g, in := range t.In {
+				if explicitImpl {
+					continue
+				}
+				for _, iface := range def.Interfaces {
+					if it := d.s.Types[iface]; it != nil && it.In[g] != nil {
+						in.Implements[iface] = true
+					}
+				}
+			}
+			for _, dir := range def.Directives.ForNames(d.p + "implements") {
+				g := d.graphArg(dir)
+				if in := t.In[nameOf(g)]; in != nil {
+					in.Implements[strArg(dir, "interface")] = true
+				}
+			}
+		case ast.Union:
+			for g, in := range t.In {
+				if explicitUnion {
+					continue
+				}
+				for _, m := range def.Types {
+					if mt := d.s.Types[m]; mt != nil && mt.In[g] != nil {
+						in.Members[m] = true
+					}
+				}
+			}
+			for _, dir := range def.Directives.ForNames(d.p + "unionMember") {
+				g := d.graphArg(dir)
+				if in := t.In[nameOf(g)]; in != nil {
+					in.Members[strArg(dir, "member")] = true
+				}
+			}
+		}
+	}
+	d.interfaceObjects()
+}
+
+// interfaceObjects makes every implementation of an @interfaceObject interface known to the
+// graph that declares it, with the interface's keys and fields: that graph resolves them
+// through _entities with the interface's name as __typename.
+func (d *decoder) interfaceObjects() {
+	for _, it := range d.s.Types {
+		for g, in := range it.In {
+			if !in.InterfaceObject {
+				continue
+			}
+			for _, impl := range d.s.Schema.GetPossibleTypes(d.s.Schema.Types[it.Name]) {
+				ot := d.s.Types[impl.Name]
+				if ot == nil || ot.In[g] != nil {
+					continue
+				}
+				ot.In[g] = &TypeIn{Keys: in.Keys, Implements: map[string]bool{it.Name: true}, Members: map[string]bool{}, InterfaceObject: true}
+				for fname, f := range it.Fields {
+					if fin := f.In[g]; fin != nil && ot.Fields[fname] != nil {
+						ot.Fields[fname].In[g] = fin
+					}
+				}
+			}
+		}
+	}
+}
+
+func (d *decoder) graphArg(dir *ast.Directive) *Graph {
+	a := dir.Arguments.ForName("graph")
+	if a == nil || a.Value == nil {
+		return nil
+	}
+	g := d.s.byEnum[a.Value.Raw]
+	if g == nil {
+		d.errs.add(a.Position, "graph %s is not a value of %sGraph", a.Value.Raw, d.p)
+	}
+	return g
+}
+
+// fieldSet parses a join__FieldSet selected on typeName.
+func (d *decoder) fieldSet(pos *ast.Position, typeName, fs string) (ast.SelectionSet, bool) {
+	doc, err := parser.ParseQuery(&ast.Source{Input: "{" + fs + "}"})
+	if err != nil || len(doc.Operations) != 1 {
+		d.errs.add(pos, "field set %q on %s does not parse: %v", fs, typeName, err)
+		return nil, false
+	}
+	return doc.Operations[0].SelectionSet, true
+}
+
+// fieldSetOnParent parses a requires field set; it is checked against its type by the planner.
+func (d *decoder) fieldSetOnParent(pos *ast.Position, fs string) (ast.SelectionSet, bool) {
+	return d.fieldSet(pos, "its type", fs)
+}
+
+func nameOf(g *Graph) string {
+	if g == nil {
+		return ""
+	}
+	return g.Name
+}
+
+func strArg(dir *ast.Directive, name string) string {
+	a := dir.Arguments.ForName(name)
+	if a == nil || a.Value == nil || a.Value.Kind == ast.NullValue {
+		return ""
+	}
+	return a.Value.Raw
+}
+
+func boolArg(dir *ast.Directive, name string, def bool) bool {
+	a := dir.Arguments.ForName(name)
+	if a == nil || a.Value == nil || a.Value.Kind != ast.BooleanValue {
+		return def
+	}
+	return a.Value.Raw == "true"
+}
+
+func (g *Graph) String() string { return fmt.Sprintf("%s (%s)", g.Name, g.URL) }
