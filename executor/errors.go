@@ -1,5 +1,12 @@
 package executor
 
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
 // Error codes under extensions.code, stable for clients.
 const (
 	CodeParseFailed      = "GRAPHQL_PARSE_FAILED"
@@ -28,6 +35,26 @@ type location struct {
 
 func newError(code, format string) gqlError {
 	return gqlError{Message: format, Extensions: map[string]any{"code": code}}
+}
+
+// sortErrors orders errors by path, pathless first, so that a response does not depend on
+// which of two parallel fetches finished first.
+func sortErrors(errs []gqlError) {
+	slices.SortStableFunc(errs, func(a, b gqlError) int { return comparePaths(a.Path, b.Path) })
+}
+
+func comparePaths(a, b []any) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if c := strings.Compare(fmt.Sprint(a[i]), fmt.Sprint(b[i])); c != 0 {
+			ai, aInt := a[i].(int)
+			bi, bInt := b[i].(int)
+			if aInt && bInt {
+				return cmp.Compare(ai, bi)
+			}
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 // related reports whether a and b are on one branch: one path is a prefix of the other.
