@@ -53,7 +53,7 @@ const productsData = `{
   "Product": [{"upc": "1", "name": "Table"}, {"upc": "2", "name": "Couch"}]
 }`
 
-func failingGateway(t *testing.T, inventoryURL string) *executor.Gateway {
+func failingGateway(t *testing.T, inventoryURL string, timeout time.Duration) *executor.Gateway {
 	t.Helper()
 	products, err := subgraphtest.New("products", productsSDL, []byte(productsData))
 	if err != nil {
@@ -67,7 +67,7 @@ func failingGateway(t *testing.T, inventoryURL string) *executor.Gateway {
 		t.Fatal(err)
 	}
 	cfg := executor.DefaultConfig()
-	cfg.SubgraphTimeout = 300 * time.Millisecond
+	cfg.SubgraphTimeout = timeout
 	gw, err := executor.New(cfg, sg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +101,7 @@ func TestSubgraphFailures(t *testing.T) {
 		query   string
 		want    string
 		wantMsg string // replaces MSG in want, matched as a prefix of the message
+		timeout time.Duration
 	}{
 		{
 			name:    "connection refused",
@@ -123,6 +124,7 @@ func TestSubgraphFailures(t *testing.T) {
 			query:   nameAndStock,
 			want:    nullStock,
 			wantMsg: "Post \"http://127.0.0.1:",
+			timeout: 200 * time.Millisecond,
 		},
 		{
 			name: "invalid JSON",
@@ -179,7 +181,11 @@ func TestSubgraphFailures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			gw := failingGateway(t, tc.url(t))
+			timeout := tc.timeout
+			if timeout == 0 {
+				timeout = 10 * time.Second
+			}
+			gw := failingGateway(t, tc.url(t), timeout)
 			status, body := post(t, gw, tc.query)
 			if status != http.StatusOK {
 				t.Fatalf("status %d, want 200: %s", status, body)
@@ -220,6 +226,10 @@ func messageOf(t *testing.T, body string) string {
 }
 
 func jsonEscape(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b[1 : len(b)-1])
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	out := bytes.TrimSpace(b.Bytes())
+	return string(out[1 : len(out)-1])
 }

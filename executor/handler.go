@@ -2,7 +2,6 @@ package executor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -75,14 +74,12 @@ func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *pla
 	}
 	errs := append(e.errs, pr.add...)
 	if len(errs) > 0 {
-		b, _ := json.Marshal(errs)
 		pr.buf = append(pr.buf, `,"errors":`...)
-		pr.buf = append(pr.buf, b...)
+		pr.buf = appendJSON(pr.buf, errs)
 	}
 	if withPlan {
-		b, _ := json.Marshal(map[string]any{"queryPlan": map[string]any{"text": plan.String(), "node": plan.Node}})
 		pr.buf = append(pr.buf, `,"extensions":`...)
-		pr.buf = append(pr.buf, b...)
+		pr.buf = appendJSON(pr.buf, map[string]any{"queryPlan": map[string]any{"text": plan.String(), "node": plan.Node}})
 	}
 	return append(pr.buf, '}')
 }
@@ -105,7 +102,7 @@ func (e *execution) introspection(op *planner.Operation) {
 }
 
 func writeRequestError(w http.ResponseWriter, mediaType string, status int, errs ...gqlError) {
-	body, _ := json.Marshal(map[string]any{"errors": errs})
+	body := appendJSON(nil, map[string]any{"errors": errs})
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -95,4 +96,38 @@ func appendAny(buf []byte, v any) ([]byte, error) {
 		return buf, err
 	}
 	return append(buf, b...), nil
+}
+
+// appendJSON appends v encoded as encoding/json does, but without escaping <, > and &:
+// responses are JSON, not HTML.
+func appendJSON(buf []byte, v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return append(buf, "null"...)
+	}
+	return append(buf, bytes.TrimRight(b.Bytes(), "\n")...)
+}
+
+// plainNumbers replaces json.Number values (kept exact while decoding) by int64 or float64,
+// the types variable coercion expects: a json.Number would pass as a String.
+func plainNumbers(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if i, err := v.Int64(); err == nil {
+			return i
+		}
+		f, _ := v.Float64()
+		return f
+	case map[string]any:
+		for k, x := range v {
+			v[k] = plainNumbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = plainNumbers(x)
+		}
+	}
+	return v
 }

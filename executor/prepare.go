@@ -49,7 +49,8 @@ func (st *state) prepare(req *graphqlhttp.Request) (*prepared, *requestError) {
 	if op.Operation == ast.Subscription {
 		return nil, &requestError{errs: []gqlError{newError(CodeBadRequest, "subscriptions are not supported yet")}}
 	}
-	vars, err := validator.VariableValues(st.sg.API, op, req.Variables)
+	raw, _ := plainNumbers(req.Variables).(map[string]any)
+	vars, err := validator.VariableValues(st.sg.API, op, raw)
 	if err != nil {
 		return nil, &requestError{errs: fromGQL(CodeBadVariables, err)}
 	}

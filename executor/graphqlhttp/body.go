@@ -79,22 +79,26 @@ func readBody(r *http.Request, limit int64) ([]byte, *Error) {
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit)
 	}
-	coding, herr := contentEncoding(r.Header)
-	if herr != nil {
-		return nil, herr
+	coding, err := contentEncoding(r.Header)
+	if err != nil {
+		return nil, err
 	}
 	if r.Body == nil {
 		return nil, nil
 	}
 	wire := &capReader{r: r.Body, limit: limit}
-	if coding == "" {
-		body, err := readAll(wire, min(r.ContentLength, sizeHint), limit)
-		if err != nil {
-			return nil, readError(wire, limit, err)
-		}
-		return body, nil
+	if coding != "" {
+		return decompress(wire, coding, limit)
 	}
+	body, rerr := readAll(wire, min(r.ContentLength, sizeHint), limit)
+	if rerr != nil {
+		return nil, readError(wire, limit, rerr)
+	}
+	return body, nil
+}
 
+// decompress reads and decodes a gzip or deflate body from wire.
+func decompress(wire *capReader, coding string, limit int64) ([]byte, *Error) {
 	// A bufio.Reader is an io.ByteReader, so the decompressor reads through it without a
 	// buffer of its own and whatever follows the compressed stream is still there to check.
 	br := bufio.NewReader(wire)

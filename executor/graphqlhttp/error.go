@@ -17,6 +17,8 @@ type Error struct {
 	Allow string
 }
 
+var _ error = (*Error)(nil)
+
 func (e *Error) Error() string {
 	return fmt.Sprintf("graphqlhttp: %d %s: %s", e.Status, http.StatusText(e.Status), e.Message)
 }
