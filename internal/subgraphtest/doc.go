@@ -32,7 +32,58 @@
 //
 // A JSON object. The keys Query and Mutation (the root types' names) hold
 // the root objects; every other key is an object type holding a list of
-// stored objects, the store that $ref and _entities search:
+// stored objects, the store that $ref and _entities search. For this
+// subgraph (ExampleNew runs it):
+//
+//	extend schema @link(url: "https://specs.apollo.dev/federation/v2.3",
+//	  import: ["@key", "@external", "@requires"])
+//
+//	type Query {
+//	  topProducts(first: Int): [Product!]!
+//	  product(upc: String!): Product
+//	  me: User
+//	  count: Int
+//	  search(text: String!): [SearchResult!]!
+//	  outage: String
+//	}
+//
+//	type Mutation {
+//	  addReview(upc: String!, body: String!): Review
+//	}
+//
+//	enum Currency { USD EUR }
+//
+//	union SearchResult = Product | Category
+//
+//	type Category { name: String! }
+//
+//	type Product @key(fields: "upc") {
+//	  upc: String!
+//	  name: String
+//	  price(currency: Currency = USD): Int
+//	  weight: Int @external
+//	  reviews: [Review!]!
+//	  shippingEstimate: Int @requires(fields: "weight")
+//	}
+//
+//	type Review @key(fields: "id") {
+//	  id: ID!
+//	  body: String
+//	  author: User
+//	}
+//
+//	type User @key(fields: "id organization { id }") {
+//	  id: ID!
+//	  name: String
+//	  organization: Organization!
+//	}
+//
+//	type Organization @key(fields: "id") {
+//	  id: ID!
+//	  name: String
+//	}
+//
+// a data file can be:
 //
 //	{
 //	  "Query": {
@@ -51,21 +102,27 @@
 //	    "addReview(body: \"Great\", upc: \"1\")": {"$ref": "Review", "id": "3"}
 //	  },
 //	  "Product": [
-//	    {"upc": "1", "name": "Table", "price": 899, "weight": 100,
+//	    {"upc": "1", "name": "Table", "price": 899, "price(currency: EUR)": 799,
 //	     "reviews": [{"$ref": "Review", "id": "1"}],
-//	     "shippingEstimate": {"$requires": {"{\"price\":899,\"weight\":100}": 50}}},
-//	    {"upc": "2", "name": "Couch", "price": 1299,
-//	     "price(currency: EUR)": 1199, "reviews": []}
+//	     "shippingEstimate": {"$requires": {"{\"weight\":100}": 50, "{\"weight\":null}": 0}}},
+//	    {"upc": "2", "name": "Couch", "price": 1299, "reviews": []}
 //	  ],
 //	  "Review": [
-//	    {"id": "1", "body": "Love it", "author": {"$ref": "User", "id": "1"}},
+//	    {"id": "1", "body": "Love it", "author": {"$ref": "User", "id": "1", "organization": {"id": "o1"}}},
 //	    {"id": "3", "body": "Great"}
 //	  ],
 //	  "User": [
-//	    {"id": "1", "organization": {"$ref": "Organization", "id": "o1"}, "name": "Ada"}
+//	    {"id": "1", "name": "Ada", "organization": {"$ref": "Organization", "id": "o1"}}
 //	  ],
 //	  "Organization": [{"id": "o1", "name": "Acme"}]
 //	}
+//
+// With it, `{ topProducts(first: 1) { price eur: price(currency: EUR) } }`
+// reads "topProducts(first: 1)", then for product 1 "price(currency: USD)"
+// (the default applied; absent, so "price" gives 899) and "price(currency:
+// EUR)" (799). `_entities` given `{"__typename": "Product", "upc": "1",
+// "weight": 100}` finds product 1 by its @key, and its shippingEstimate
+// under `{"weight":100}` (50).
 //
 // Values:
 //
@@ -132,16 +189,23 @@
 // its keys gives a null entry and an error.
 //
 // A field with `@requires(fields: "...")` needs the representation its object
-// was found by to hold every field of that selection, nested ones included
-// (an inline fragment's fields only when its type condition is the object's
-// __typename); otherwise it is null with the error `requires field a.b
-// missing from representation`. This is also the error when the object did
-// not come from _entities, which a gateway never needs. If its stored value
-// is `{"$requires": {...}}`, the entry used is the one whose key is the
-// compact JSON of the representation's required fields alone, object keys
-// sorted, numbers as sent: `{"price":899,"weight":100}`. No entry gives
-// the error `no data for requirements <key>`. Any other stored value is
-// used as is.
+// was found by to hold every field of that selection, nested ones included;
+// otherwise it is null with the error `requires field a.b missing from
+// representation`. That is also the error when the object did not come from
+// _entities, which a gateway never needs. If its stored value is
+// `{"$requires": {...}}`, the entry used is the one whose key is the compact
+// JSON of the representation's required fields alone, object keys sorted,
+// numbers as sent: `{"price":899,"weight":100}`. A required field with
+// arguments, such as `price(currency: USD)`, is under its name ("price") in
+// both. No entry gives the error `no data for requirements <key>`. Any other
+// stored value is used as is.
+//
+// The fields of an inline fragment in a @requires selection count only when
+// the object beside them has a __typename that is the fragment's type
+// condition or, in this subgraph, an object type of it. Without __typename
+// they are neither required nor part of the key, so `item { ... on Book {
+// isbn } }` gives the key `{"item":{}}` for a Magazine or for an item sent
+// without __typename.
 //
 // @external, @provides, @shareable, @override, @inaccessible and @tag do not
 // change answers: an @external field is answered from the data like any

@@ -49,8 +49,8 @@ func (s *Subgraph) entity(r any) (*object, string) {
 	}
 	var wants []map[string]any
 	for _, k := range keys {
-		if missingField(rep, k, "") == "" {
-			wants = append(wants, project(rep, k).(map[string]any))
+		if s.store.missingField(rep, k, "") == "" {
+			wants = append(wants, s.store.project(rep, k).(map[string]any))
 		}
 	}
 	if len(wants) == 0 {
@@ -71,12 +71,12 @@ func (s *Subgraph) entity(r any) (*object, string) {
 // missingField returns the first field of sel, as a dotted path after prefix,
 // that v lacks; "" if it has them all. A null value has all the fields below
 // it, and each item of a list must have them. An inline fragment's fields are
-// needed when its type condition is the object's __typename.
-func missingField(v any, sel ast.SelectionSet, prefix string) string {
+// needed when its type condition applies to the object's __typename.
+func (s *store) missingField(v any, sel ast.SelectionSet, prefix string) string {
 	switch v := v.(type) {
 	case []any:
 		for _, item := range v {
-			if missing := missingField(item, sel, prefix); missing != "" {
+			if missing := s.missingField(item, sel, prefix); missing != "" {
 				return missing
 			}
 		}
@@ -87,21 +87,21 @@ func missingField(v any, sel ast.SelectionSet, prefix string) string {
 		}
 	}
 	obj, _ := v.(map[string]any)
-	for _, s := range sel {
-		switch s := s.(type) {
+	for _, item := range sel {
+		switch item := item.(type) {
 		case *ast.Field:
-			child, ok := obj[s.Name]
+			child, ok := obj[item.Name]
 			if !ok {
-				return prefix + s.Name
+				return prefix + item.Name
 			}
-			if len(s.SelectionSet) > 0 {
-				if missing := missingField(child, s.SelectionSet, prefix+s.Name+"."); missing != "" {
+			if len(item.SelectionSet) > 0 {
+				if missing := s.missingField(child, item.SelectionSet, prefix+item.Name+"."); missing != "" {
 					return missing
 				}
 			}
 		case *ast.InlineFragment:
-			if s.TypeCondition == "" || s.TypeCondition == obj["__typename"] {
-				if missing := missingField(obj, s.SelectionSet, prefix); missing != "" {
+			if s.fragmentApplies(item.TypeCondition, obj) {
+				if missing := s.missingField(obj, item.SelectionSet, prefix); missing != "" {
 					return missing
 				}
 			}
@@ -110,40 +110,55 @@ func missingField(v any, sel ast.SelectionSet, prefix string) string {
 	return ""
 }
 
-// project keeps of v only the fields sel selects, recursively.
-func project(v any, sel ast.SelectionSet) any {
+// project keeps of v only the fields sel selects, recursively. As in
+// missingField, an inline fragment counts only when it applies to the
+// object's __typename, so an object sent without __typename loses the
+// fragment's fields.
+func (s *store) project(v any, sel ast.SelectionSet) any {
 	switch v := v.(type) {
 	case []any:
 		out := make([]any, len(v))
 		for i, item := range v {
-			out[i] = project(item, sel)
+			out[i] = s.project(item, sel)
 		}
 		return out
 	case map[string]any:
 		out := map[string]any{}
-		projectInto(out, v, sel)
+		s.projectInto(out, v, sel)
 		return out
 	default:
 		return v
 	}
 }
 
-func projectInto(out, obj map[string]any, sel ast.SelectionSet) {
-	for _, s := range sel {
-		switch s := s.(type) {
+func (s *store) projectInto(out, obj map[string]any, sel ast.SelectionSet) {
+	for _, item := range sel {
+		switch item := item.(type) {
 		case *ast.Field:
-			child, ok := obj[s.Name]
+			child, ok := obj[item.Name]
 			if !ok {
 				continue
 			}
-			if len(s.SelectionSet) > 0 {
-				child = project(child, s.SelectionSet)
+			if len(item.SelectionSet) > 0 {
+				child = s.project(child, item.SelectionSet)
 			}
-			out[s.Name] = child
+			out[item.Name] = child
 		case *ast.InlineFragment:
-			if s.TypeCondition == "" || s.TypeCondition == obj["__typename"] {
-				projectInto(out, obj, s.SelectionSet)
+			if s.fragmentApplies(item.TypeCondition, obj) {
+				s.projectInto(out, obj, item.SelectionSet)
 			}
 		}
 	}
+}
+
+// fragmentApplies reports whether an inline fragment of a @key or @requires
+// selection applies to a representation object: it has no type condition,
+// or the object's __typename is, or implements, the condition.
+func (s *store) fragmentApplies(condition string, obj map[string]any) bool {
+	if condition == "" {
+		return true
+	}
+	typ, _ := obj["__typename"].(string)
+	def := s.schema.Types[condition]
+	return typ == condition || (typ != "" && def != nil && s.possible(typ, def))
 }

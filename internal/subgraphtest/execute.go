@@ -164,7 +164,7 @@ func (e *executor) resolve(obj *object, f *ast.Field, def *ast.FieldDefinition) 
 	}
 	requires, hasRequires := e.s.fed.requires[obj.typ+"."+f.Name]
 	if hasRequires {
-		if missing := missingField(obj.rep, requires, ""); missing != "" {
+		if missing := e.s.store.missingField(obj.rep, requires, ""); missing != "" {
 			return nil, "requires field " + missing + " missing from representation"
 		}
 	}
@@ -177,7 +177,7 @@ func (e *executor) resolve(obj *object, f *ast.Field, def *ast.FieldDefinition) 
 		if !hasRequires {
 			return nil, fmt.Sprintf("$requires for %s.%s, which has no @requires", obj.typ, f.Name)
 		}
-		key := canonicalJSON(project(obj.rep, requires))
+		key := canonicalJSON(e.s.store.project(obj.rep, requires))
 		table, _ := byReq.(map[string]any)
 		if v, ok = table[key]; !ok {
 			return nil, "no data for requirements " + key

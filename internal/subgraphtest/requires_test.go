@@ -99,3 +99,59 @@ func TestRequires(t *testing.T) {
 			{"message":"gift wrap unavailable","path":["_entities",0,"gift"]}]}`,
 	}})
 }
+
+func TestRequiresFragment(t *testing.T) {
+	const sdl = `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires"])
+
+type Listing @key(fields: "id") {
+  id: ID!
+  item: Item @external
+  tax: Float @requires(fields: "item { ... on Book { isbn } }")
+  label: String @requires(fields: "item { ... on Item { id } }")
+}
+
+interface Item { id: ID! }
+
+type Book implements Item {
+  id: ID!
+  isbn: String
+}
+`
+	const data = `{"Listing": [{
+  "id": "l1",
+  "tax": {"$requires": {"{\"item\":{\"isbn\":\"x\"}}": 0.25, "{\"item\":{}}": 3.5}},
+  "label": {"$requires": {"{\"item\":{\"id\":\"b1\"}}": "book b1"}}
+}]}`
+	query := func(sel string) string {
+		return `query($r: [_Any!]!) { _entities(representations: $r) { ... on Listing { ` + sel + ` } } }`
+	}
+	runCases(t, mustNew(t, sdl, data), []queryCase{{
+		name:      "fragment applies",
+		query:     query("tax"),
+		variables: `{"r": [{"__typename": "Listing", "id": "l1", "item": {"__typename": "Book", "isbn": "x"}}]}`,
+		want:      `{"data":{"_entities":[{"tax":0.25}]}}`,
+	}, {
+		name:      "type unknown to the subgraph",
+		query:     query("tax"),
+		variables: `{"r": [{"__typename": "Listing", "id": "l1", "item": {"__typename": "Magazine"}}]}`,
+		want:      `{"data":{"_entities":[{"tax":3.5}]}}`,
+	}, {
+		name:      "without __typename the fragment does not apply",
+		query:     query("label"),
+		variables: `{"r": [{"__typename": "Listing", "id": "l1", "item": {"id": "b1"}}]}`,
+		want: `{"data":{"_entities":[{"label":null}]},"errors":[
+			{"message":"no data for requirements {\"item\":{}}","path":["_entities",0,"label"]}]}`,
+	}, {
+		name:      "fragment on the interface",
+		query:     query("label"),
+		variables: `{"r": [{"__typename": "Listing", "id": "l1", "item": {"__typename": "Book", "id": "b1"}}]}`,
+		want:      `{"data":{"_entities":[{"label":"book b1"}]}}`,
+	}, {
+		name:      "fragment field missing",
+		query:     query("tax"),
+		variables: `{"r": [{"__typename": "Listing", "id": "l1", "item": {"__typename": "Book"}}]}`,
+		want: `{"data":{"_entities":[{"tax":null}]},"errors":[
+			{"message":"requires field item.isbn missing from representation","path":["_entities",0,"tax"]}]}`,
+	}})
+}
