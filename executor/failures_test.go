@@ -166,7 +166,7 @@ func TestSubgraphFailures(t *testing.T) {
 				})
 			},
 			query: nameAndSku,
-			want:  `{"data":{"topProducts":[{"name":"Table","sku":"T-1"},null]},"errors":[{"message":"Cannot return null for non-nullable field sku.","path":["topProducts",1,"sku"]}]}`,
+			want:  `{"data":{"topProducts":[{"name":"Table","sku":"T-1"},null]},"errors":[{"message":"Cannot return null for non-nullable field Product.sku.","path":["topProducts",1,"sku"]}]}`,
 		},
 		{
 			name: "fewer entities than representations",
@@ -176,7 +176,7 @@ func TestSubgraphFailures(t *testing.T) {
 				})
 			},
 			query: nameAndSku,
-			want:  `{"data":{"topProducts":[{"name":"Table","sku":"T-1"},null]},"errors":[{"message":"Cannot return null for non-nullable field sku.","path":["topProducts",1,"sku"]}]}`,
+			want:  `{"data":{"topProducts":[{"name":"Table","sku":"T-1"},null]},"errors":[{"message":"Cannot return null for non-nullable field Product.sku.","path":["topProducts",1,"sku"]}]}`,
 		},
 	}
 	for _, tc := range cases {

@@ -30,6 +30,9 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 			typename = t
 		}
 		c = sel.Case(typename)
+		if c == nil && sel.Uniform {
+			c = sel.Cases[0]
+		}
 	} else {
 		c = sel.Cases[0]
 	}
@@ -46,7 +49,7 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 				continue
 			}
 			p.path = append(p.path, f.Alias)
-			ok := p.value(f, f.Definition.Type, obj[f.Alias])
+			ok := p.value(typename, f, f.Definition.Type, obj[f.Alias])
 			p.path = p.path[:len(p.path)-1]
 			if !ok {
 				return false
@@ -59,9 +62,9 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 
 // value writes v as the value of f with type t; false means a null reached a non-null
 // position and must propagate to the parent.
-func (p *projector) value(f *planner.Field, t *ast.Type, v any) bool {
+func (p *projector) value(parent string, f *planner.Field, t *ast.Type, v any) bool {
 	start := len(p.buf)
-	if p.valueInner(f, t, v) {
+	if p.valueInner(parent, f, t, v) {
 		return true
 	}
 	p.buf = p.buf[:start]
@@ -72,10 +75,10 @@ func (p *projector) value(f *planner.Field, t *ast.Type, v any) bool {
 	return true
 }
 
-func (p *projector) valueInner(f *planner.Field, t *ast.Type, v any) bool {
+func (p *projector) valueInner(parent string, f *planner.Field, t *ast.Type, v any) bool {
 	if v == nil {
 		if t.NonNull {
-			p.nullError(f)
+			p.nullError(parent, f)
 			return false
 		}
 		p.buf = append(p.buf, "null"...)
@@ -93,7 +96,7 @@ func (p *projector) valueInner(f *planner.Field, t *ast.Type, v any) bool {
 				p.buf = append(p.buf, ',')
 			}
 			p.path = append(p.path, i)
-			ok := p.value(f, t.Elem, item)
+			ok := p.value(parent, f, t.Elem, item)
 			p.path = p.path[:len(p.path)-1]
 			if !ok {
 				return false
@@ -115,14 +118,14 @@ func (p *projector) valueInner(f *planner.Field, t *ast.Type, v any) bool {
 }
 
 // nullError reports a null in a non-null position, unless an error already explains it.
-func (p *projector) nullError(f *planner.Field) {
+func (p *projector) nullError(parent string, f *planner.Field) {
 	for _, e := range p.errs {
 		if e.Path == nil || related(e.Path, p.path) {
 			return
 		}
 	}
 	p.add = append(p.add, gqlError{
-		Message: fmt.Sprintf("Cannot return null for non-nullable field %s.", f.Name),
+		Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, f.Name),
 		Path:    append([]any(nil), p.path...),
 	})
 }

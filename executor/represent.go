@@ -29,7 +29,7 @@ func (e *execution) representations(path []string, f *planner.Fetch) ([]target, 
 				break
 			}
 		}
-		if req == nil {
+		if req == nil || !hasKeys(obj, req.Keys) {
 			return
 		}
 		buf := appendString(append(make([]byte, 0, 64), `{"__typename":`...), req.SendAs)
@@ -47,6 +47,16 @@ func (e *execution) representations(path []string, f *planner.Fetch) ([]target, 
 		targets = append(targets, target{obj: obj, path: append([]any(nil), p...), rep: idx})
 	})
 	return targets, reps
+}
+
+// hasKeys reports whether every key field of obj is present and not null.
+func hasKeys(obj map[string]any, keys []string) bool {
+	for _, k := range keys {
+		if obj[k] == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // walkPath calls fn for every object reached from v along path.

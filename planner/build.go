@@ -112,7 +112,7 @@ func (b *builder) planFields(s *step, into *fset, typeName string, path []string
 			continue
 		}
 		var err error
-		if b.local(s.graph, typeName, f, prov) {
+		if b.local(s.graph, typeName, f, prov) && b.reachable(s.graph, typeName, f, prov) {
 			err = b.placeLocal(s, into, typeName, path, f, prov, used)
 		} else {
 			err = b.jump(s, into, typeName, path, f, prov, used)
@@ -137,6 +137,14 @@ func (b *builder) local(graph, typeName string, f *Field, prov *SelectionSet) bo
 	}
 	in := b.sg.Types[typeName].Fields[f.Name].In[graph]
 	return len(in.Requires) == 0
+}
+
+// reachable reports whether everything f selects can be fetched once f is resolved in
+// graph. When it cannot (a value type whose other fields live elsewhere), f is resolved
+// through a subgraph that can.
+func (b *builder) reachable(graph, typeName string, f *Field, prov *SelectionSet) bool {
+	_, ok := b.costSub(graph, typeName, f, prov, 0)
+	return ok
 }
 
 // placeLocal adds f to into and plans its selection in the same step.
@@ -174,9 +182,6 @@ func (b *builder) childProv(graph, typeName string, f *Field, prov *SelectionSet
 
 func providedField(prov *SelectionSet, typeName, name string) *Field {
 	c := prov.Case(typeName)
-	if c == nil && prov.Type == typeName && len(prov.Cases) == 1 {
-		c = prov.Cases[0]
-	}
 	if c == nil {
 		return nil
 	}
@@ -193,8 +198,16 @@ func (b *builder) planSelection(s *step, into *fset, sel *SelectionSet, path []s
 	if !sel.Abstract() {
 		return b.planFields(s, into, sel.Type, path, sel.Cases[0].Fields, prov, used)
 	}
+	t := b.sg.Types[sel.Type]
+	ifaceObject := t != nil && t.Kind == ast.Interface && t.In[s.graph] != nil && t.In[s.graph].InterfaceObject
+	if b.foldable(s.graph, sel, prov, ifaceObject) {
+		if !ifaceObject {
+			into.field("__typename", "__typename", nil)
+		}
+		return b.planFields(s, into, sel.Type, path, sel.Cases[0].Fields, prov, used)
+	}
 	into.field("__typename", "__typename", nil)
-	if t := b.sg.Types[sel.Type]; t != nil && t.Kind == ast.Interface && t.In[s.graph] != nil && t.In[s.graph].InterfaceObject {
+	if ifaceObject {
 		return b.interfaceObject(s, into, sel, path, used)
 	}
 	for _, c := range sel.Cases {
@@ -209,13 +222,42 @@ func (b *builder) planSelection(s *step, into *fset, sel *SelectionSet, path []s
 	return nil
 }
 
-// normalizedSet parses and normalizes a field set once per plan.
+// foldable reports whether a uniform selection on an interface can be selected on the
+// interface itself in graph: every field is an interface field graph resolves there. An
+// @interfaceObject graph cannot answer __typename, so it folds only selections without it.
+func (b *builder) foldable(graph string, sel *SelectionSet, prov *SelectionSet, ifaceObject bool) bool {
+	if !sel.Uniform {
+		return false
+	}
+	for _, f := range sel.Cases[0].Fields {
+		if f.Name == "__typename" {
+			if ifaceObject {
+				return false
+			}
+			continue
+		}
+		if !b.local(graph, sel.Type, f, prov) || !b.reachable(graph, sel.Type, f, prov) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizedSet parses and normalizes a requires or provides field set once per plan.
 func (b *builder) normalizedSet(typeName, raw string, set ast.SelectionSet) *SelectionSet {
-	k := typeName + "|" + raw
+	return b.memoSet("set|"+typeName+"|"+raw, func() (*SelectionSet, error) { return NormalizeFieldSet(b.sg.Schema, typeName, set) })
+}
+
+// keySet normalizes a key once per plan.
+func (b *builder) keySet(typeName string, key *supergraph.Key) *SelectionSet {
+	return b.memoSet("key|"+typeName+"|"+key.Fields, func() (*SelectionSet, error) { return normalizeKey(b.sg.Schema, typeName, key.Selection) })
+}
+
+func (b *builder) memoSet(k string, build func() (*SelectionSet, error)) *SelectionSet {
 	if s, ok := b.fieldSet[k]; ok {
 		return s
 	}
-	s, err := NormalizeFieldSet(b.sg.Schema, typeName, set)
+	s, err := build()
 	if err != nil {
 		s = nil
 	}

@@ -23,24 +23,28 @@ func (b *builder) costFields(graph, typeName string, fields []*Field, prov *Sele
 		if f.Name == "__typename" {
 			continue
 		}
-		if b.local(graph, typeName, f, prov) {
-			c, ok := b.costSub(graph, typeName, f, prov, depth)
-			if !ok {
-				return 0, false
-			}
-			total += c
-			continue
-		}
-		if depth >= maxJumpDepth {
-			return 0, false
-		}
-		choice, ok := b.chooseJump(graph, typeName, nil, f, prov, depth+1)
+		c, ok := b.fieldCost(graph, typeName, f, prov, depth)
 		if !ok {
 			return 0, false
 		}
-		total += choice.cost
+		total += c
 	}
 	return total, true
+}
+
+// fieldCost estimates the cost of f from graph: its subtree when graph resolves f and can
+// reach everything below it, else the cheapest jump to a subgraph that can.
+func (b *builder) fieldCost(graph, typeName string, f *Field, prov *SelectionSet, depth int) (int, bool) {
+	if b.local(graph, typeName, f, prov) {
+		if c, ok := b.costSub(graph, typeName, f, prov, depth); ok {
+			return c, true
+		}
+	}
+	if depth >= maxJumpDepth {
+		return 0, false
+	}
+	choice, ok := b.chooseJump(graph, typeName, nil, f, prov, depth+1)
+	return choice.cost, ok
 }
 
 // costSub estimates the cost of f's selection when f is resolved in graph.

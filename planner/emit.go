@@ -1,57 +1,120 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// emit turns the steps into plan nodes: per mutation group (one group for queries), the
-// steps in waves by dependency depth, each wave a Parallel. Waves are simple and make
-// batching obvious; their cost is that a fetch waits for every fetch of the previous wave,
-// not only for the ones it needs (docs/planning.md).
+// emit turns the steps into plan nodes. Each fetch is followed (in a Sequence) by the fetches
+// that need only it and what ran before it, so unrelated branches never wait for each other;
+// a fetch that needs several branches runs after the Parallel holding them. Mutation groups
+// run one after another.
 func (b *builder) emit(op *Operation) *Plan {
-	level := map[*step]int{}
-	var depth func(s *step) int
-	depth = func(s *step) int {
-		if l, ok := level[s]; ok {
-			return l
-		}
-		l := 0
-		for d := range s.deps {
-			if dl := depth(d) + 1; dl > l {
-				l = dl
-			}
-		}
-		level[s] = l
-		return l
-	}
+	done := map[*step]bool{}
 	var groups []*Node
 	for g := 0; g <= b.group; g++ {
-		var waves [][]*step
+		var set []*step
 		for _, s := range b.steps {
-			if s.group != g {
-				continue
+			if s.group == g {
+				set = append(set, s)
 			}
-			l := depth(s)
-			for len(waves) <= l {
-				waves = append(waves, nil)
-			}
-			waves[l] = append(waves[l], s)
 		}
-		var seq []*Node
-		for _, w := range waves {
-			var par []*Node
-			for _, s := range w {
-				par = append(par, b.fetchNode(op, s))
-			}
-			seq = append(seq, wrap(KindParallel, par))
-		}
-		if n := wrap(KindSequence, seq); n != nil {
+		if n := b.emitSet(op, set, done); n != nil {
 			groups = append(groups, n)
+		}
+		for _, s := range set {
+			done[s] = true
 		}
 	}
 	return &Plan{Node: wrap(KindSequence, flatten(groups))}
+}
+
+// emitSet emits the steps of set, given that the steps in done have run.
+func (b *builder) emitSet(op *Operation, set []*step, done map[*step]bool) *Node {
+	if len(set) == 0 {
+		return nil
+	}
+	var ready, rest []*step
+	for _, s := range set {
+		if depsIn(s, done, nil) {
+			ready = append(ready, s)
+		} else {
+			rest = append(rest, s)
+		}
+	}
+	claimed := map[*step]bool{}
+	var branches []*Node
+	for _, r := range ready {
+		sub := branch(r, rest, done, claimed)
+		inner := copyDone(done)
+		inner[r] = true
+		node := b.fetchNode(op, r)
+		if n := b.emitSet(op, sub, inner); n != nil {
+			node = &Node{Kind: KindSequence, Nodes: flatten([]*Node{node, n})}
+		}
+		branches = append(branches, node)
+	}
+	par := wrap(KindParallel, branches)
+	var left []*step
+	for _, s := range rest {
+		if !claimed[s] {
+			left = append(left, s)
+		}
+	}
+	if len(left) == 0 {
+		return par
+	}
+	after := copyDone(done)
+	for _, s := range set {
+		if !containsStep(left, s) {
+			after[s] = true
+		}
+	}
+	return &Node{Kind: KindSequence, Nodes: flatten([]*Node{par, b.emitSet(op, left, after)})}
+}
+
+// branch collects the steps of rest that depend on r (directly or through each other) and
+// otherwise only on done: they can run right after r, whatever else is running.
+func branch(r *step, rest []*step, done, claimed map[*step]bool) []*step {
+	in := map[*step]bool{r: true}
+	var out []*step
+	for changed := true; changed; {
+		changed = false
+		for _, s := range rest {
+			if claimed[s] || in[s] || !depsIn(s, done, in) {
+				continue
+			}
+			in[s], claimed[s], changed = true, true, true
+			out = append(out, s)
+		}
+	}
+	// Keep creation order: it makes plans stable.
+	slices.SortFunc(out, func(a, b *step) int { return a.id - b.id })
+	return out
+}
+
+// depsIn reports whether every dependency of s is in a or b.
+func depsIn(s *step, a, b map[*step]bool) bool {
+	for d := range s.deps {
+		if !a[d] && !b[d] {
+			return false
+		}
+	}
+	return true
+}
+
+func copyDone(m map[*step]bool) map[*step]bool {
+	out := make(map[*step]bool, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func containsStep(list []*step, s *step) bool {
+	return slices.Contains(list, s)
 }
 
 // wrap returns nil for no nodes, the node itself for one, else a node of kind holding them.

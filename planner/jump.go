@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/trellis-gql/trellis/schema/supergraph"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -36,16 +38,25 @@ func (b *builder) jump(s *step, into *fset, typeName string, path []string, f *F
 	if err := b.planFields(s, into, typeName, path, req, prov, reqUsed); err != nil {
 		return err
 	}
-	child := b.entityStep(choice.graph, path, reqUsed)
+	child := b.entityStep(choice.graph, entityPath(path), reqUsed, typeName, req)
 	sendAs := b.typeCondition(choice.graph, typeName)
-	child.addRequirement(typeName, sendAs, req)
+	child.addRequirement(typeName, sendAs, req, keyAliases(b.keySet(typeName, choice.key), req))
 	return b.placeLocal(child, child.sel.fragment(sendAs), typeName, path, f, nil, used)
+}
+
+// entityPath drops a trailing type filter: the fetch's requirements already select objects
+// by __typename, and without the filter entities of several types at one path share a fetch.
+func entityPath(path []string) []string {
+	if n := len(path); n > 0 && strings.HasPrefix(path[n-1], "|") {
+		return path[:n-1]
+	}
+	return path
 }
 
 // requirement is the key plus f's @requires in graph, normalized on typeName.
 func (b *builder) requirement(graph, typeName string, key *supergraph.Key, f *Field) []*Field {
 	var out []*Field
-	if ks := b.normalizedSet(typeName, key.Fields, key.Selection); ks != nil {
+	if ks := b.keySet(typeName, key); ks != nil {
 		out = mergeFields(out, ks.Cases[0].Fields)
 	}
 	in := b.sg.Types[typeName].Fields[f.Name].In[graph]
@@ -94,7 +105,7 @@ func (b *builder) chooseJump(from, typeName string, path []string, f *Field, pro
 			if !k.Resolvable {
 				continue
 			}
-			ks := b.normalizedSet(typeName, k.Fields, k.Selection)
+			ks := b.keySet(typeName, k)
 			if ks == nil {
 				continue
 			}
@@ -137,19 +148,35 @@ func (b *builder) typeCondition(graph, typeName string) string {
 // an entity fetch to a subgraph that knows the implementations resolves __typename first,
 // and the per-type selections are planned from there.
 func (b *builder) interfaceObject(s *step, into *fset, sel *SelectionSet, path []string, used map[*step]bool) error {
+	// Fields every case selects alike are selected on the interface: here, or through a jump
+	// to another subgraph that has the interface (an @interfaceObject too, or its owner).
+	common := b.commonFields(s.graph, sel)
+	if err := b.planFields(s, into, sel.Type, path, common, nil, used); err != nil {
+		return err
+	}
+	rests := map[string][]*Field{}
+	needOwner := false
+	for _, c := range sel.Cases {
+		rest := slices.DeleteFunc(slices.Clone(c.Fields), func(f *Field) bool { return slices.ContainsFunc(common, sameField(f)) })
+		rests[c.Type] = rest
+		needOwner = needOwner || len(rest) > 0
+	}
+	if !needOwner && sel.Uniform {
+		return nil // the projection needs no concrete type: every case selects the same
+	}
 	iface := b.sg.Types[sel.Type]
 	owner, key := b.interfaceOwner(s.graph, iface)
 	if owner == "" {
 		return fmt.Errorf("cannot plan %s in subgraph %q: it is an @interfaceObject there and no subgraph with its implementations has a usable @key", sel.Type, s.graph)
 	}
-	ks := b.normalizedSet(sel.Type, key.Fields, key.Selection)
+	ks := b.keySet(sel.Type, key)
 	req := b.aliasRequirement(path, sel.Type, ks.Cases[0].Fields)
 	reqUsed := map[*step]bool{}
 	if err := b.planFields(s, into, sel.Type, path, req, nil, reqUsed); err != nil {
 		return err
 	}
-	child := b.entityStep(owner, path, reqUsed)
-	child.addRequirement(sel.Type, sel.Type, req)
+	child := b.entityStep(owner, path, reqUsed, sel.Type, req)
+	child.addRequirement(sel.Type, sel.Type, req, keyAliases(ks, req))
 	frag := child.sel.fragment(sel.Type)
 	frag.field("__typename", "__typename", nil)
 	used[child] = true
@@ -157,11 +184,48 @@ func (b *builder) interfaceObject(s *step, into *fset, sel *SelectionSet, path [
 		if !b.sg.PossibleIn(owner, sel.Type, c.Type) {
 			continue
 		}
-		if err := b.planFields(child, frag.fragment(c.Type), c.Type, casePath(path, c.Type), c.Fields, nil, used); err != nil {
+		if err := b.planFields(child, frag.fragment(c.Type), c.Type, casePath(path, c.Type), rests[c.Type], nil, used); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// commonFields returns the fields every case of sel selects alike that can be resolved on the
+// interface itself from graph, without knowing the concrete type.
+func (b *builder) commonFields(graph string, sel *SelectionSet) []*Field {
+	var out []*Field
+	for _, f := range sel.Cases[0].Fields {
+		if f.Name == "__typename" || b.sg.Types[sel.Type].Fields[f.Name] == nil {
+			continue
+		}
+		if _, ok := b.fieldCost(graph, sel.Type, f, nil, 0); !ok {
+			continue
+		}
+		everywhere := true
+		for _, c := range sel.Cases[1:] {
+			everywhere = everywhere && slices.ContainsFunc(c.Fields, sameField(f))
+		}
+		if everywhere {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sameField matches fields with f's response key, name, arguments and selection.
+func sameField(f *Field) func(*Field) bool {
+	key := fieldKey(f)
+	return func(g *Field) bool { return g.Alias == f.Alias && fieldKey(g) == key }
+}
+
+func fieldKey(f *Field) string {
+	var b strings.Builder
+	b.WriteString(identity(f))
+	if f.Selection != nil {
+		writeKey(&b, f.Selection)
+	}
+	return b.String()
 }
 
 // interfaceOwner finds a subgraph that has iface as a real interface with a resolvable key
@@ -176,7 +240,7 @@ func (b *builder) interfaceOwner(graph string, iface *supergraph.Type) (string, 
 			if !k.Resolvable {
 				continue
 			}
-			ks := b.normalizedSet(iface.Name, k.Fields, k.Selection)
+			ks := b.keySet(iface.Name, k)
 			if ks == nil {
 				continue
 			}

@@ -44,15 +44,20 @@ func Normalize(schema *ast.Schema, op *ast.OperationDefinition, vars map[string]
 // on typeName. Field sets carry no variables and no directives.
 func NormalizeFieldSet(schema *ast.Schema, typeName string, set ast.SelectionSet) (*SelectionSet, error) {
 	n := &normalizer{schema: schema}
-	def := schema.Types[typeName]
-	if def != nil && def.Kind == ast.Interface {
-		// A key on an interface is selected on the interface itself: an @interfaceObject
-		// subgraph sends and receives it without knowing the implementations.
-		c := n.caseFor(def, []ast.SelectionSet{set}, false)
-		return &SelectionSet{Type: typeName, Cases: []*Case{c}}, n.err
-	}
 	sel := n.selectionSet(typeName, []ast.SelectionSet{set}, false)
 	return sel, n.err
+}
+
+// normalizeKey normalizes a key. A key on an interface is selected on the interface itself:
+// an @interfaceObject subgraph sends and receives it without knowing the implementations.
+func normalizeKey(schema *ast.Schema, typeName string, set ast.SelectionSet) (*SelectionSet, error) {
+	def := schema.Types[typeName]
+	if def == nil || def.Kind != ast.Interface {
+		return NormalizeFieldSet(schema, typeName, set)
+	}
+	n := &normalizer{schema: schema}
+	c := n.caseFor(def, []ast.SelectionSet{set}, false)
+	return &SelectionSet{Type: typeName, Cases: []*Case{c}}, n.err
 }
 
 func rootType(schema *ast.Schema, kind ast.Operation) *ast.Definition {
@@ -90,12 +95,31 @@ func (n *normalizer) selectionSet(typeName string, sets []ast.SelectionSet, root
 		out.Cases = []*Case{n.caseFor(def, sets, root)}
 		return out
 	}
-	for _, p := range n.schema.GetPossibleTypes(def) {
+	possible := n.schema.GetPossibleTypes(def)
+	for _, p := range possible {
 		if c := n.caseFor(p, sets, false); len(c.Fields) > 0 {
 			out.Cases = append(out.Cases, c)
 		}
 	}
+	out.Uniform = def.Kind == ast.Interface && len(out.Cases) == len(possible) && sameCases(out.Cases)
 	return out
+}
+
+// sameCases reports whether every case selects the same fields, in the same order.
+func sameCases(cases []*Case) bool {
+	if len(cases) == 0 {
+		return false
+	}
+	var first strings.Builder
+	writeKey(&first, &SelectionSet{Type: cases[0].Type, Cases: cases[:1]})
+	for _, c := range cases[1:] {
+		var b strings.Builder
+		writeKey(&b, &SelectionSet{Type: c.Type, Cases: []*Case{c}})
+		if b.String() != first.String() {
+			return false
+		}
+	}
+	return true
 }
 
 // caseFor collects and merges the fields that apply to the object type obj.

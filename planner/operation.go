@@ -21,6 +21,10 @@ type Operation struct {
 type SelectionSet struct {
 	Type  string
 	Cases []*Case
+	// Uniform is set on an abstract selection whose cases cover every possible type with the
+	// same fields: the planner may select them on the interface itself, and the projection may
+	// use any case when the concrete type is not known.
+	Uniform bool
 }
 
 // Case is the fields selected when the value's concrete type is Type, in the order the client

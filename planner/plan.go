@@ -53,6 +53,9 @@ type Requirement struct {
 	// Fields are read from the object under each field's Alias and written into the
 	// representation under its Name (requirements that clash with client fields are aliased).
 	Fields []*Field `json:"-"`
+	// Keys are the response keys (aliases) of the key fields among Fields: an object whose
+	// key field is missing or null is never sent, whatever the supergraph's nullability says.
+	Keys []string `json:"keys"`
 	// Text is the requirement in the plan's text form.
 	Text string `json:"selection"`
 }

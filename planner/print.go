@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -73,14 +74,20 @@ func (w *planWriter) fetch(depth int, f *Fetch) {
 		w.line(depth, "},")
 		return
 	}
-	for i, r := range f.Requires {
-		rdoc, err := parser.ParseQuery(&ast.Source{Input: r.Text})
+	var texts []string
+	for _, r := range f.Requires {
+		if !slices.Contains(texts, r.Text) {
+			texts = append(texts, r.Text) // several types sent as one interface print once
+		}
+	}
+	for i, text := range texts {
+		rdoc, err := parser.ParseQuery(&ast.Source{Input: text})
 		if err != nil {
-			w.line(depth+1, r.Text)
+			w.line(depth+1, text)
 			continue
 		}
 		suffix := ""
-		if i == len(f.Requires)-1 {
+		if i == len(texts)-1 {
 			suffix = " =>"
 		}
 		w.selectionEnd(depth+1, "{", rdoc.Operations[0].SelectionSet, "}"+suffix)

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -68,6 +69,9 @@ func (f *fsel) child() *fset {
 func (s *fset) write(b *strings.Builder) {
 	b.WriteByte('{')
 	for i, it := range s.items {
+		if it.name == "" && len(it.sub.items) == 0 {
+			continue // a fragment with nothing to select (only __typename, already asked for)
+		}
 		if i > 0 {
 			b.WriteByte(' ')
 		}
@@ -116,9 +120,12 @@ func valueVariables(v *ast.Value, seen map[string]bool) {
 
 // entityStep finds a step to graph at path that may wait for deps without a cycle, or
 // starts one. Sharing steps is what batches fields of one subgraph into one fetch.
-func (b *builder) entityStep(graph string, path []string, deps map[*step]bool) *step {
+// A step whose representation would need one field name twice with different arguments
+// (two requirements of one field) cannot be shared: the representation has one key per name.
+func (b *builder) entityStep(graph string, path []string, deps map[*step]bool, typename string, req []*Field) *step {
 	for _, c := range b.steps {
-		if c.root || c.graph != graph || c.group != b.group || !samePath(c.path, path) || b.wouldCycle(c, deps) {
+		if c.root || c.graph != graph || c.group != b.group || !samePath(c.path, path) || b.wouldCycle(c, deps) ||
+			!c.accepts(typename, req) {
 			continue
 		}
 		for d := range deps {
@@ -178,15 +185,73 @@ func dependsOn(x, c *step, seen map[*step]bool) bool {
 	return false
 }
 
-// addRequirement merges fields into the representation of typename sent by the step.
-func (s *step) addRequirement(typename, sendAs string, fields []*Field) {
+// accepts reports whether req can join the step's representation of typename.
+func (s *step) accepts(typename string, req []*Field) bool {
 	for _, r := range s.reqs {
 		if r.Typename == typename {
-			r.Fields = mergeFields(r.Fields, fields)
-			return
+			return compatible(r.Fields, req)
 		}
 	}
-	s.reqs = append(s.reqs, &Requirement{Typename: typename, SendAs: sendAs, Fields: mergeFields(nil, fields)})
+	return true
+}
+
+// compatible reports whether no field of b has the name of a field of a with other arguments.
+func compatible(a, b []*Field) bool {
+	for _, f := range b {
+		for _, e := range a {
+			if e.Name != f.Name {
+				continue
+			}
+			if identity(e) != identity(f) {
+				return false
+			}
+			if e.Selection != nil && f.Selection != nil {
+				for _, fc := range f.Selection.Cases {
+					if ec := e.Selection.Case(fc.Type); ec != nil && !compatible(ec.Fields, fc.Fields) {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// addRequirement merges fields into the representation of typename sent by the step.
+func (s *step) addRequirement(typename, sendAs string, fields []*Field, keys []string) {
+	var r *Requirement
+	for _, have := range s.reqs {
+		if have.Typename == typename {
+			r = have
+		}
+	}
+	if r == nil {
+		r = &Requirement{Typename: typename, SendAs: sendAs}
+		s.reqs = append(s.reqs, r)
+	}
+	r.Fields = mergeFields(r.Fields, fields)
+	for _, k := range keys {
+		if !slices.Contains(r.Keys, k) {
+			r.Keys = append(r.Keys, k)
+		}
+	}
+}
+
+// keyAliases lists the response keys under which req holds the top-level fields of key.
+func keyAliases(key *SelectionSet, req []*Field) []string {
+	var out []string
+	if key == nil {
+		return nil
+	}
+	for _, k := range key.Cases[0].Fields {
+		for _, f := range req {
+			if f.Name == k.Name && identity(f) == identity(k) {
+				out = append(out, f.Alias)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // mergeFields merges src into dst by response key, merging sub-selections.

@@ -88,6 +88,7 @@ func (d *decoder) types() {
 		}
 		t := d.typeIn(def)
 		d.fields(def, t)
+		keyFields(t)
 		d.s.Types[n] = t
 		for _, f := range t.Fields {
 			for _, in := range f.In {
@@ -189,6 +190,23 @@ func (d *decoder) fieldIn(dir *ast.Directive, fd *ast.FieldDefinition) *FieldIn 
 		in.Provides, _ = d.fieldSet(dir.Position, fd.Type.Name(), in.ProvidesRaw)
 	}
 	return in
+}
+
+// keyFields makes the fields of every key available in the graph that declares the key:
+// Federation 1 supergraphs list key fields only under their owner, yet every graph with the
+// key receives them in representations.
+func keyFields(t *Type) {
+	for g, in := range t.In {
+		for _, k := range in.Keys {
+			for _, sel := range k.Selection {
+				f, ok := sel.(*ast.Field)
+				if !ok || t.Fields[f.Name] == nil || t.Fields[f.Name].In[g] != nil {
+					continue
+				}
+				t.Fields[f.Name].In[g] = &FieldIn{}
+			}
+		}
+	}
 }
 
 // membership decodes @join__implements and @join__unionMember, falling back to presence in
