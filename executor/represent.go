@@ -1,7 +1,6 @@
 package executor
 
 import (
-
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -201,4 +200,3 @@ func requestBody(f *planner.Fetch, vars map[string]any, reps [][]byte) ([]byte, 
 	}
 	return append(buf, "}}"...), nil
 }
-

@@ -251,4 +251,3 @@ func (b *builder) interfaceOwner(graph string, iface *supergraph.Type) (string, 
 	}
 	return "", nil
 }
-
