@@ -50,3 +50,25 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBenchmarkQuery plans examples/benchmark.graphql (a plan-cache miss).
+func BenchmarkBenchmarkQuery(b *testing.B) {
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: examples.BenchmarkQuery})
+	if err != nil || len(validator.Validate(sg.API, doc)) > 0 {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		norm, err := planner.Normalize(sg.API, doc.Operations[0], nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := planner.Build(sg, norm, planner.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

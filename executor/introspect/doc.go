@@ -5,7 +5,11 @@
 // __schema or __type, hands each one to Resolve together with the API schema and the coerced
 // variables, and places the returned tree under the field's response key. The API schema is
 // the one clients validate against, already stripped of federation internals and
-// @inaccessible elements, so whatever it holds is what introspection shows.
+// @inaccessible elements, so whatever it holds is what introspection shows, with one
+// exception: gqlparser's prelude declares all five built-in scalars (Int, Float, String,
+// Boolean, ID) in every schema, while the spec lists only those that some field, argument or
+// input field uses. An unreferenced one is left out of __Schema.types and `__type` of its name
+// is null, as in graphql-js. Which ones are referenced is computed once per schema.
 //
 // Order is part of the contract because clients diff and cache introspection results:
 //   - __Schema.types and __Schema.directives are sorted by name (gqlparser keeps both in maps,

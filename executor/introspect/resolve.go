@@ -14,7 +14,8 @@ import (
 // the introspection types. vars are the coerced variable values. The result is a tree of
 // map[string]any / []any / string / bool / nil keyed by response keys (aliases), with every
 // selected field present, fragments (named and inline) merged and @skip/@include evaluated with
-// vars. `__type` naming a type s does not hold resolves to nil.
+// vars. `__type` naming a type s does not hold, or a built-in scalar s never references,
+// resolves to nil.
 //
 // Directives on field itself are not evaluated: whether a root field runs is the caller's
 // decision, made while it collects the root selection set.
@@ -49,7 +50,7 @@ func (e *executor) root(field *ast.Field) (object, error) {
 		if !ok {
 			return nil, fmt.Errorf("argument name: want a string, got %T", name)
 		}
-		if def := e.schema.Types[s]; def != nil {
+		if def := e.schema.Types[s]; def != nil && e.listed(def) {
 			return typeObject{def: def}, nil
 		}
 		return nil, nil
@@ -63,6 +64,9 @@ func (e *executor) root(field *ast.Field) (object, error) {
 type executor struct {
 	schema *ast.Schema
 	vars   map[string]any
+
+	scalars     scalarSet // the built-in scalars schema references, once scalarsDone
+	scalarsDone bool
 }
 
 // object is one value of an introspection type (__Schema, __Type, __Field, ...).

@@ -20,7 +20,7 @@ func (schemaObject) resolve(e *executor, f *ast.Field) (any, error) {
 	case "description":
 		return optional(s.Description), nil
 	case "types":
-		return sortedTypes(s), nil
+		return e.sortedTypes(), nil
 	case "queryType":
 		if s.Query == nil {
 			return nil, errors.New("schema has no query type")
@@ -44,12 +44,14 @@ func rootType(def *ast.Definition) any {
 	return typeObject{def: def}
 }
 
-// sortedTypes lists every named type of s, built-in scalars and introspection types
-// included, sorted by name.
-func sortedTypes(s *ast.Schema) []object {
-	defs := make([]*ast.Definition, 0, len(s.Types))
-	for _, def := range s.Types {
-		defs = append(defs, def)
+// sortedTypes lists the named types of the schema, introspection types included, sorted by
+// name. Built-in scalars are listed only when referenced (see listed).
+func (e *executor) sortedTypes() []object {
+	defs := make([]*ast.Definition, 0, len(e.schema.Types))
+	for _, def := range e.schema.Types {
+		if e.listed(def) {
+			defs = append(defs, def)
+		}
 	}
 	slices.SortFunc(defs, func(a, b *ast.Definition) int { return strings.Compare(a.Name, b.Name) })
 	out := make([]object, len(defs))
