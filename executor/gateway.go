@@ -22,6 +22,9 @@ type Config struct {
 	// Dev enables development features: the query plan in extensions.queryPlan when the
 	// request sends "Trellis-Include-Query-Plan: true".
 	Dev bool
+	// MaxTokens bounds the lexical tokens of one operation, so that a huge document is refused
+	// by the parser before validation (whose cost grows faster than the document) runs.
+	MaxTokens int
 	// PlanCacheSize is the number of plans kept (0 disables the plan cache).
 	PlanCacheSize int64
 	// SubgraphTimeout bounds one subgraph request.
@@ -37,6 +40,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		HTTP:                     graphqlhttp.DefaultConfig(),
+		MaxTokens:                15_000,
 		PlanCacheSize:            10_000,
 		SubgraphTimeout:          30 * time.Second,
 		MaxSubgraphResponseBytes: 64 << 20,
@@ -47,6 +51,9 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	if err := c.HTTP.Validate(); err != nil {
 		return fmt.Errorf("http: %w", err)
+	}
+	if c.MaxTokens <= 0 {
+		return errors.New("max_tokens must be positive, e.g. 15000")
 	}
 	if c.PlanCacheSize < 0 {
 		return errors.New("plan_cache_size must be 0 (off) or positive")

@@ -37,7 +37,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := g.state.Load()
-	p, rerr := st.prepare(req)
+	p, rerr := st.prepare(req, g.cfg.MaxTokens)
 	if rerr != nil {
 		status := graphqlhttp.Status(mediaType, true)
 		if rerr.status != 0 {

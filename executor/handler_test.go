@@ -41,7 +41,7 @@ type Mutation { restock(upc: String!): Boolean }`, []byte(`{
 	}
 	cfg := executor.DefaultConfig()
 	cfg.Dev = dev
-	cfg.HTTP.MaxBodyBytes = 1024
+	cfg.HTTP.MaxBodyBytes = 1 << 20
 	gw, err := executor.New(cfg, sg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "variable coercion error", method: "POST", accept: gqlResp,
 			body: `{"query":"mutation($u: String!) { restock(upc: $u) }","variables":{"u":5}}`, wantStatus: 400,
 			wantBody: `{"errors":[{"message":"cannot use int64 as String","path":["variable","u"],"extensions":{"code":"BAD_USER_INPUT"}}]}`},
-		{name: "body over the limit is 413", method: "POST", body: `{"query":"` + strings.Repeat(" ", 2000) + `{ topProducts { upc } }"}`, wantStatus: 413},
+		{name: "body over the limit is 413", method: "POST", body: `{"query":"` + strings.Repeat(" ", 2<<20) + `{ topProducts { upc } }"}`, wantStatus: 413},
 		{name: "wrong content type is 415", method: "POST", contentType: "text/plain", body: `{"query":"{ topProducts { upc } }"}`, wantStatus: 415},
 		{name: "PUT is 405", method: "PUT", body: `{}`, wantStatus: 405},
 		{name: "not acceptable", method: "POST", accept: "text/html", body: `{"query":"{ topProducts { upc } }"}`, wantStatus: 406},
@@ -101,6 +101,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "introspection with a field", method: "POST",
 			body:       `{"query":"{ __type(name: \"Product\") { name fields { name } } topProducts { upc } }"}`,
 			wantStatus: 200, wantBody: `{"data":{"__type":{"name":"Product","fields":[{"name":"upc"},{"name":"name"},{"name":"inStock"},{"name":"sku"}]},"topProducts":[{"upc":"1"},{"upc":"2"}]}}`},
+		{name: "too many tokens", method: "POST", accept: gqlResp, body: `{"query":"{ ` + strings.Repeat("__typename ", 20000) + `}"}`,
+			wantStatus: 400, wantBody: `{"errors":[{"message":"exceeded token limit of 15000","extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}`},
 		{name: "typename at the root", method: "POST", body: `{"query":"{ t: __typename __typename }"}`,
 			wantStatus: 200, wantBody: `{"data":{"t":"Query","__typename":"Query"}}`},
 	}

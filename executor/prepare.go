@@ -27,11 +27,11 @@ type requestError struct {
 func (e *requestError) Error() string { return e.errs[0].Message }
 
 // prepare parses, validates and normalizes the request's operation.
-func (st *state) prepare(req *graphqlhttp.Request) (*prepared, *requestError) {
+func (st *state) prepare(req *graphqlhttp.Request, maxTokens int) (*prepared, *requestError) {
 	if req.Query == "" {
 		return nil, &requestError{status: 400, errs: []gqlError{newError(CodeBadRequest, "request has no query: send a GraphQL document in \"query\"")}}
 	}
-	doc, err := parser.ParseQuery(&ast.Source{Name: "operation", Input: req.Query})
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Name: "operation", Input: req.Query}, maxTokens)
 	if err != nil {
 		return nil, &requestError{errs: fromGQL(CodeParseFailed, err)}
 	}

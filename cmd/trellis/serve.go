@@ -45,7 +45,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{Handler: routes(gw), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           routes(gw),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
+		IdleTimeout:       120 * time.Second,
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	done := make(chan error, 1)
