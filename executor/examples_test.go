@@ -33,6 +33,19 @@ func startExamples(tb testing.TB) (*executor.Gateway, *all.Subgraphs) {
 	return gw, subs
 }
 
+// gatewayAt builds a gateway on the started examples' supergraph with its own client.
+func gatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer) *executor.Gateway {
+	sg, err := supergraph.Load("examples/supergraph.graphql", subs.Supergraph())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	gw, err := executor.New(executor.DefaultConfig(), sg, client, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return gw
+}
+
 // TestBenchmarkQueryExamples checks the benchmark operation through the gateway against an
 // answer stitched by hand from direct subgraph queries, without the planner.
 func TestBenchmarkQueryExamples(t *testing.T) {
