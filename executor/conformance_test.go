@@ -115,6 +115,7 @@ func (c *corpusCase) runOperation(t *testing.T, opFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(gw.Close)
 	for _, s := range c.subgraphs {
 		s.Reset()
 	}

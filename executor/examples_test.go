@@ -30,6 +30,7 @@ func startExamples(tb testing.TB) (*executor.Gateway, *all.Subgraphs) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(gw.Close)
 	return gw, subs
 }
 
@@ -43,6 +44,7 @@ func gatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer) *execut
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(gw.Close)
 	return gw
 }
 

@@ -72,6 +72,7 @@ func failingGateway(t *testing.T, inventoryURL string, timeout time.Duration) *e
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(gw.Close)
 	return gw
 }
 

@@ -34,6 +34,7 @@ func fuzzGateway(t testing.TB, doer executor.Doer) *executor.Gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(gw.Close)
 	return gw
 }
 

@@ -129,6 +129,13 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 	return nil
 }
 
+// Close releases the plan cache. The gateway must not serve requests afterwards.
+func (g *Gateway) Close() {
+	if st := g.state.Load(); st != nil && st.plans != nil {
+		st.plans.Close()
+	}
+}
+
 // Supergraph returns the supergraph being served.
 func (g *Gateway) Supergraph() *supergraph.Supergraph { return g.state.Load().sg }
 

@@ -46,6 +46,7 @@ type Mutation { restock(upc: String!): Boolean }`, []byte(`{
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(gw.Close)
 	return gw
 }
 

@@ -17,6 +17,7 @@ func exampleGateway(t testing.TB) *Gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(g.Close)
 	return g
 }
 
