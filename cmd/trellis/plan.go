@@ -35,30 +35,7 @@ func plan(args []string, stdout, stderr io.Writer) int {
 	if *query == "" {
 		return fail(fmt.Errorf("--query is required: the path of a file holding a GraphQL operation"))
 	}
-	src, err := os.ReadFile(*query)
-	if err != nil {
-		return fail(err)
-	}
-	doc, err := parser.ParseQuery(&ast.Source{Name: *query, Input: string(src)})
-	if err != nil {
-		return fail(err)
-	}
-	if errs := validator.Validate(sg.API, doc); len(errs) > 0 {
-		return fail(errs)
-	}
-	op := doc.Operations.ForName(*opName)
-	if op == nil {
-		return fail(fmt.Errorf("%s: no operation named %q (name one with --operation-name)", *query, *opName))
-	}
-	var raw map[string]any
-	if err := json.Unmarshal([]byte(*varsJSON), &raw); err != nil {
-		return fail(fmt.Errorf("--variables: %w", err))
-	}
-	vars, err := validator.VariableValues(sg.API, op, raw)
-	if err != nil {
-		return fail(err)
-	}
-	norm, err := planner.Normalize(sg.API, op, vars)
+	norm, err := loadOperation(sg.API, *query, *opName, *varsJSON)
 	if err != nil {
 		return fail(err)
 	}
@@ -74,4 +51,32 @@ func plan(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprint(stdout, p.String())
 	return 0
+}
+
+// loadOperation reads, validates and normalizes the operation to plan.
+func loadOperation(api *ast.Schema, path, opName, varsJSON string) (*planner.Operation, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Name: path, Input: string(src)})
+	if err != nil {
+		return nil, err
+	}
+	if errs := validator.Validate(api, doc); len(errs) > 0 {
+		return nil, errs
+	}
+	op := doc.Operations.ForName(opName)
+	if op == nil {
+		return nil, fmt.Errorf("%s: no operation named %q (name one with --operation-name)", path, opName)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(varsJSON), &raw); err != nil {
+		return nil, fmt.Errorf("--variables: %w", err)
+	}
+	vars, err := validator.VariableValues(api, op, raw)
+	if err != nil {
+		return nil, err
+	}
+	return planner.Normalize(api, op, vars)
 }
