@@ -6,10 +6,15 @@ package server
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -89,4 +94,19 @@ func Run(ctx context.Context, log *slog.Logger, name, addr string, h http.Handle
 	}
 	log.Info("subgraph stopped", "subgraph", name)
 	return nil
+}
+
+// Main is the whole main function of one example subgraph: a --listen flag defaulting to
+// 127.0.0.1:port, serving h until SIGINT or SIGTERM, exit status 1 on failure.
+func Main(name string, port int, h http.Handler) {
+	listen := flag.String("listen", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), "host:port to serve the subgraph on")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := Run(ctx, log, name, *listen, h); err != nil {
+		log.Error("subgraph failed", "subgraph", name, "err", err)
+		stop()
+		os.Exit(1)
+	}
 }
