@@ -13,6 +13,7 @@ import (
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/trellis-gql/trellis/schema/supergraph"
+	"golang.org/x/sync/singleflight"
 )
 
 // Config configures the gateway's request path.
@@ -27,6 +28,12 @@ type Config struct {
 	MaxTokens int
 	// PlanCacheSize is the number of plans kept (0 disables the plan cache).
 	PlanCacheSize int64
+	// DocumentCacheBytes bounds the cache of parsed and validated query texts and of their
+	// normalized operations, by the size of the texts (0 disables it).
+	DocumentCacheBytes int64
+	// Dedup lets identical concurrent queries (same operation, variables, and authorization
+	// headers) share one execution. Mutations never share.
+	Dedup bool
 	// SubgraphTimeout bounds one subgraph request.
 	SubgraphTimeout time.Duration
 	// MaxSubgraphResponseBytes bounds one subgraph response body.
@@ -42,6 +49,7 @@ func DefaultConfig() Config {
 		HTTP:                     graphqlhttp.DefaultConfig(),
 		MaxTokens:                15_000,
 		PlanCacheSize:            10_000,
+		DocumentCacheBytes:       32 << 20,
 		SubgraphTimeout:          30 * time.Second,
 		MaxSubgraphResponseBytes: 64 << 20,
 	}
@@ -57,6 +65,9 @@ func (c Config) Validate() error {
 	}
 	if c.PlanCacheSize < 0 {
 		return errors.New("plan_cache_size must be 0 (off) or positive")
+	}
+	if c.DocumentCacheBytes < 0 {
+		return errors.New("document_cache_bytes must be 0 (off) or positive")
 	}
 	if c.SubgraphTimeout <= 0 {
 		return errors.New("subgraph_timeout must be positive, e.g. 30s")
@@ -74,17 +85,20 @@ type Doer interface {
 
 // Gateway serves GraphQL over HTTP for one supergraph at a time.
 type Gateway struct {
-	cfg    Config
-	client Doer
-	log    *slog.Logger
-	state  atomic.Pointer[state]
-	labels map[string]bool
+	cfg      Config
+	client   Doer
+	log      *slog.Logger
+	state    atomic.Pointer[state]
+	labels   map[string]bool
+	inflight singleflight.Group // identical queries in flight, when Config.Dedup is set
 }
 
 // state is everything that changes together when a new supergraph is loaded.
 type state struct {
 	sg    *supergraph.Supergraph
 	plans *ristretto.Cache[string, *planner.Plan]
+	docs  *ristretto.Cache[string, *document]
+	ops   *ristretto.Cache[string, *planner.Operation]
 }
 
 // New builds a gateway serving sg. client sends subgraph requests (nil: a tuned
@@ -112,27 +126,48 @@ func New(cfg Config, sg *supergraph.Supergraph, client Doer, log *slog.Logger) (
 // Swap starts serving a new supergraph; requests in flight finish on the old one.
 func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 	st := &state{sg: sg}
+	var err error
 	if g.cfg.PlanCacheSize > 0 {
-		cache, err := ristretto.NewCache(&ristretto.Config[string, *planner.Plan]{
-			NumCounters: g.cfg.PlanCacheSize * 10,
-			MaxCost:     g.cfg.PlanCacheSize,
-			BufferItems: 64,
-		})
-		if err != nil {
+		if st.plans, err = newCache[*planner.Plan](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize); err != nil {
 			return fmt.Errorf("plan cache: %w", err)
 		}
-		st.plans = cache
 	}
-	if old := g.state.Swap(st); old != nil && old.plans != nil {
-		old.plans.Close()
+	if g.cfg.DocumentCacheBytes > 0 {
+		// Counters sized for documents of about 1 KiB on average.
+		counters := max(g.cfg.DocumentCacheBytes/100, 1000)
+		if st.docs, err = newCache[*document](counters, g.cfg.DocumentCacheBytes); err != nil {
+			return fmt.Errorf("document cache: %w", err)
+		}
+		if st.ops, err = newCache[*planner.Operation](counters, g.cfg.DocumentCacheBytes); err != nil {
+			return fmt.Errorf("operation cache: %w", err)
+		}
+	}
+	if old := g.state.Swap(st); old != nil {
+		old.close()
 	}
 	return nil
 }
 
+func newCache[V any](counters, maxCost int64) (*ristretto.Cache[string, V], error) {
+	return ristretto.NewCache(&ristretto.Config[string, V]{NumCounters: counters, MaxCost: maxCost, BufferItems: 64})
+}
+
+func (st *state) close() {
+	if st.plans != nil {
+		st.plans.Close()
+	}
+	if st.docs != nil {
+		st.docs.Close()
+	}
+	if st.ops != nil {
+		st.ops.Close()
+	}
+}
+
 // Close releases the plan cache. The gateway must not serve requests afterwards.
 func (g *Gateway) Close() {
-	if st := g.state.Load(); st != nil && st.plans != nil {
-		st.plans.Close()
+	if st := g.state.Load(); st != nil {
+		st.close()
 	}
 }
 

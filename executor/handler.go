@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
 	"github.com/trellis-gql/trellis/executor/introspect"
 	"github.com/trellis-gql/trellis/planner"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // HeaderIncludePlan asks a gateway started in dev mode to return the query plan under
@@ -54,11 +56,42 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, mediaType, graphqlhttp.Status(mediaType, true), newError(CodePlanFailed, err.Error()))
 		return
 	}
-	body := g.execute(r.Context(), st, p, plan, g.cfg.Dev && r.Header.Get(HeaderIncludePlan) == "true")
+	withPlan := g.cfg.Dev && r.Header.Get(HeaderIncludePlan) == "true"
+	body := g.respond(r, st, p, plan, withPlan)
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+}
+
+// respond executes the plan, sharing the execution with identical queries in flight when
+// inbound deduplication is on.
+func (g *Gateway) respond(r *http.Request, st *state, p *prepared, plan *planner.Plan, withPlan bool) []byte {
+	if !g.cfg.Dedup || p.op.Kind != ast.Query {
+		return g.execute(r.Context(), st, p, plan, withPlan)
+	}
+	key := dedupKey(r, p, withPlan)
+	// The shared execution must not end when the first caller goes away: the others still wait.
+	ctx := context.WithoutCancel(r.Context())
+	v, _, _ := g.inflight.Do(key, func() (any, error) { return g.execute(ctx, st, p, plan, withPlan), nil })
+	return v.([]byte)
+}
+
+// dedupKey identifies requests that may share one execution: the same normalized operation,
+// variables and authorization context.
+func dedupKey(r *http.Request, p *prepared, withPlan bool) string {
+	var b strings.Builder
+	b.WriteString(p.op.Key)
+	b.WriteByte(0)
+	b.Write(appendJSON(nil, p.vars)) // encoding/json sorts map keys
+	for _, h := range []string{"Authorization", "Cookie"} {
+		b.WriteByte(0)
+		b.WriteString(r.Header.Get(h))
+	}
+	if withPlan {
+		b.WriteString("\x00plan")
+	}
+	return b.String()
 }
 
 // execute runs a plan and returns the response body.

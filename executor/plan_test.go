@@ -58,6 +58,23 @@ func TestPlanCacheSharesEqualOperations(t *testing.T) {
 	}
 }
 
+// TestNormalizedCacheFollowsConditions: one query text normalizes once per @skip outcome.
+func TestNormalizedCacheFollowsConditions(t *testing.T) {
+	g := exampleGateway(t)
+	st := g.state.Load()
+	const q = `query($s: Boolean!) { me { id name @skip(if: $s) } }`
+	on := prepareQuery(t, st, q, map[string]any{"s": false})
+	st.ops.Wait()
+	off := prepareQuery(t, st, q, map[string]any{"s": true})
+	again := prepareQuery(t, st, q, map[string]any{"s": false})
+	if on.op.Key == off.op.Key {
+		t.Fatalf("skip outcome ignored: %s", on.op.Key)
+	}
+	if again.op != on.op {
+		t.Error("the same text and outcome was normalized again instead of taken from the cache")
+	}
+}
+
 // BenchmarkPlanCacheHit measures prepare (parse, validate, normalize) plus a plan-cache hit
 // for the benchmark query, and BenchmarkPlanMiss the planning itself.
 func BenchmarkPlanCacheHit(b *testing.B) {

@@ -8,7 +8,6 @@ import (
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
@@ -31,14 +30,11 @@ func (st *state) prepare(req *graphqlhttp.Request, maxTokens int) (*prepared, *r
 	if req.Query == "" {
 		return nil, &requestError{status: 400, errs: []gqlError{newError(CodeBadRequest, "request has no query: send a GraphQL document in \"query\"")}}
 	}
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Name: "operation", Input: req.Query}, maxTokens)
-	if err != nil {
-		return nil, &requestError{errs: fromGQL(CodeParseFailed, err)}
+	d := st.document(req.Query, maxTokens)
+	if d.errs != nil {
+		return nil, d.errs
 	}
-	if errs := validator.Validate(st.sg.API, doc); len(errs) > 0 {
-		return nil, &requestError{errs: fromGQLList(CodeValidationFailed, errs)}
-	}
-	op, rerr := pickOperation(doc, req.OperationName)
+	op, rerr := pickOperation(d.doc, req.OperationName)
 	if rerr != nil {
 		return nil, rerr
 	}
@@ -54,7 +50,7 @@ func (st *state) prepare(req *graphqlhttp.Request, maxTokens int) (*prepared, *r
 	if err != nil {
 		return nil, &requestError{errs: fromGQL(CodeBadVariables, err)}
 	}
-	norm, err := planner.Normalize(st.sg.API, op, vars)
+	norm, err := st.normalized(req.Query, d, op, vars)
 	if err != nil {
 		return nil, &requestError{errs: []gqlError{newError(CodeValidationFailed, err.Error())}}
 	}

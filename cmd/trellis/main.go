@@ -12,7 +12,7 @@ import (
 const usage = `trellis: a GraphQL federation gateway
 
 Usage:
-  trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev]
+  trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev] [--dedup] [--pprof ADDR]
   trellis plan  --supergraph FILE --query FILE [--operation-name NAME] [--variables JSON] [--json]
 
 Run "trellis COMMAND --help" for a command's flags.

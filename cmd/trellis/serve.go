@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,6 +25,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	listen := fs.String("listen", "127.0.0.1:4000", "address to listen on")
 	dev := fs.Bool("dev", false, "development mode: query plans in responses on request")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long SIGTERM waits for requests in flight")
+	dedup := fs.Bool("dedup", false, "let identical concurrent queries share one execution")
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); off when empty")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -35,10 +38,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := executor.DefaultConfig()
 	cfg.Dev = *dev
+	cfg.Dedup = *dedup
 	gw, err := executor.New(cfg, sg, nil, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
+	}
+	if *pprofAddr != "" {
+		if err := servePprof(*pprofAddr, log); err != nil {
+			fmt.Fprintf(stderr, "trellis serve: --pprof: %v\n", err)
+			return 1
+		}
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -80,4 +90,20 @@ func routes(gw *executor.Gateway) http.Handler {
 		io.WriteString(w, `{"status":"ok"}`)
 	})
 	return mux
+}
+
+// servePprof starts the profiling endpoints on their own listener, never on the public one.
+func servePprof(addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("pprof", "address", "http://"+ln.Addr().String()+"/debug/pprof/")
+	go http.Serve(ln, mux)
+	return nil
 }
