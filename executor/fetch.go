@@ -13,8 +13,8 @@ import (
 
 // subgraphResponse is a decoded subgraph response.
 type subgraphResponse struct {
-	Data   map[string]any   `json:"data"`
-	Errors []map[string]any `json:"errors"`
+	Data   map[string]any
+	Errors []map[string]any
 }
 
 var errMissingEntities = errors.New("response has no _entities list")
@@ -47,10 +47,7 @@ func (e *execution) send(service string, body []byte) (*subgraphResponse, error)
 	if int64(len(raw)) > limit {
 		return nil, fmt.Errorf("response larger than %d bytes", limit)
 	}
-	var out subgraphResponse
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	decodeErr := dec.Decode(&out)
+	out, decodeErr := parseResponse(raw)
 	switch {
 	case decodeErr != nil && resp.StatusCode/100 != 2:
 		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, snippet(raw))
@@ -61,7 +58,42 @@ func (e *execution) send(service string, body []byte) (*subgraphResponse, error)
 	case out.Data == nil && len(out.Errors) == 0:
 		return nil, errors.New("response has neither data nor errors")
 	}
-	return &out, nil
+	return out, nil
+}
+
+// parseResponse decodes a GraphQL response body: "data" must be an object or null, "errors"
+// a list of objects.
+func parseResponse(raw []byte) (*subgraphResponse, error) {
+	v, err := decodeJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	top, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("response is not a JSON object")
+	}
+	out := &subgraphResponse{}
+	switch data := top["data"].(type) {
+	case map[string]any:
+		out.Data = data
+	case nil:
+	default:
+		return nil, errors.New(`"data" is not an object`)
+	}
+	switch list := top["errors"].(type) {
+	case []any:
+		for _, e := range list {
+			m, ok := e.(map[string]any)
+			if !ok {
+				return nil, errors.New(`"errors" holds a value that is not an object`)
+			}
+			out.Errors = append(out.Errors, m)
+		}
+	case nil:
+	default:
+		return nil, errors.New(`"errors" is not a list`)
+	}
+	return out, nil
 }
 
 func snippet(raw []byte) string {

@@ -1,0 +1,309 @@
+package executor
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// decodeJSON parses one JSON value (a subgraph response) into the response tree's types:
+// map[string]any, []any, string, json.Number, bool and nil. Strings without escapes and
+// numbers point into raw instead of being copied, so raw must never be modified afterwards;
+// the tree keeps it alive. It is several times cheaper than encoding/json into any, which
+// spends most of its time in reflection.
+func decodeJSON(raw []byte) (any, error) {
+	d := &decoder{raw: raw}
+	d.space()
+	v, err := d.value(0)
+	if err != nil {
+		return nil, err
+	}
+	d.space()
+	if d.pos != len(d.raw) {
+		return nil, d.fail("unexpected data after the top-level value")
+	}
+	return v, nil
+}
+
+// maxJSONDepth bounds nesting, as encoding/json does, so hostile input cannot exhaust the stack.
+const maxJSONDepth = 10_000
+
+type decoder struct {
+	raw []byte
+	pos int
+}
+
+var errUnexpectedEnd = errors.New("unexpected end of JSON input")
+
+func (d *decoder) fail(msg string) error {
+	return fmt.Errorf("invalid JSON at byte %d: %s", d.pos+1, msg)
+}
+
+func (d *decoder) space() {
+	for d.pos < len(d.raw) {
+		switch d.raw[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) value(depth int) (any, error) {
+	if d.pos >= len(d.raw) {
+		return nil, errUnexpectedEnd
+	}
+	if depth > maxJSONDepth {
+		return nil, d.fail("nested too deeply")
+	}
+	switch c := d.raw[d.pos]; {
+	case c == '{':
+		return d.object(depth)
+	case c == '[':
+		return d.array(depth)
+	case c == '"':
+		return d.string()
+	case c == '-' || c >= '0' && c <= '9':
+		return d.number()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	}
+	return nil, d.fail(fmt.Sprintf("unexpected character %q", d.raw[d.pos]))
+}
+
+func (d *decoder) literal(word string) error {
+	if len(d.raw)-d.pos < len(word) || string(d.raw[d.pos:d.pos+len(word)]) != word {
+		return d.fail("invalid literal, expected " + word)
+	}
+	d.pos += len(word)
+	return nil
+}
+
+func (d *decoder) object(depth int) (any, error) {
+	d.pos++ // {
+	obj := map[string]any{}
+	d.space()
+	if d.pos < len(d.raw) && d.raw[d.pos] == '}' {
+		d.pos++
+		return obj, nil
+	}
+	for {
+		d.space()
+		if d.pos >= len(d.raw) || d.raw[d.pos] != '"' {
+			return nil, d.fail("expected a string key")
+		}
+		key, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		d.space()
+		if d.pos >= len(d.raw) || d.raw[d.pos] != ':' {
+			return nil, d.fail("expected ':' after an object key")
+		}
+		d.pos++
+		d.space()
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		obj[key] = v
+		d.space()
+		if d.pos >= len(d.raw) {
+			return nil, errUnexpectedEnd
+		}
+		switch d.raw[d.pos] {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			return obj, nil
+		default:
+			return nil, d.fail("expected ',' or '}' in an object")
+		}
+	}
+}
+
+func (d *decoder) array(depth int) (any, error) {
+	d.pos++ // [
+	list := []any{}
+	d.space()
+	if d.pos < len(d.raw) && d.raw[d.pos] == ']' {
+		d.pos++
+		return list, nil
+	}
+	for {
+		d.space()
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+		d.space()
+		if d.pos >= len(d.raw) {
+			return nil, errUnexpectedEnd
+		}
+		switch d.raw[d.pos] {
+		case ',':
+			d.pos++
+		case ']':
+			d.pos++
+			return list, nil
+		default:
+			return nil, d.fail("expected ',' or ']' in an array")
+		}
+	}
+}
+
+// string reads a JSON string. Without escapes the result shares raw's memory.
+func (d *decoder) string() (string, error) {
+	d.pos++ // opening quote
+	start := d.pos
+	for d.pos < len(d.raw) {
+		c := d.raw[d.pos]
+		switch {
+		case c == '"':
+			s := d.raw[start:d.pos]
+			d.pos++
+			return unsafe.String(unsafe.SliceData(s), len(s)), nil
+		case c == '\\':
+			return d.escapedString(start)
+		case c < 0x20:
+			return "", d.fail("control character in a string")
+		}
+		d.pos++
+	}
+	return "", errUnexpectedEnd
+}
+
+// escapedString finishes a string that has escapes, from its first escape on.
+func (d *decoder) escapedString(start int) (string, error) {
+	buf := make([]byte, 0, d.pos-start+16)
+	buf = append(buf, d.raw[start:d.pos]...)
+	for d.pos < len(d.raw) {
+		c := d.raw[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			return string(buf), nil
+		case c < 0x20:
+			return "", d.fail("control character in a string")
+		case c != '\\':
+			buf = append(buf, c)
+			d.pos++
+			continue
+		}
+		if d.pos+1 >= len(d.raw) {
+			return "", errUnexpectedEnd
+		}
+		esc := d.raw[d.pos+1]
+		d.pos += 2
+		switch esc {
+		case '"', '\\', '/':
+			buf = append(buf, esc)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, err := d.unicodeEscape()
+			if err != nil {
+				return "", err
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", d.fail(fmt.Sprintf("invalid escape \\%c", esc))
+		}
+	}
+	return "", errUnexpectedEnd
+}
+
+// unicodeEscape reads the XXXX of \uXXXX (d.pos is after the u), joining surrogate pairs.
+func (d *decoder) unicodeEscape() (rune, error) {
+	r, err := d.hex4()
+	if err != nil {
+		return 0, err
+	}
+	if !utf16.IsSurrogate(r) {
+		return r, nil
+	}
+	if d.pos+1 < len(d.raw) && d.raw[d.pos] == '\\' && d.raw[d.pos+1] == 'u' {
+		save := d.pos
+		d.pos += 2
+		r2, err := d.hex4()
+		if err != nil {
+			return 0, err
+		}
+		if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+			return pair, nil
+		}
+		d.pos = save
+	}
+	return utf8.RuneError, nil
+}
+
+func (d *decoder) hex4() (rune, error) {
+	if len(d.raw)-d.pos < 4 {
+		return 0, errUnexpectedEnd
+	}
+	v, err := strconv.ParseUint(string(d.raw[d.pos:d.pos+4]), 16, 16)
+	if err != nil {
+		return 0, d.fail("invalid \\u escape")
+	}
+	d.pos += 4
+	return rune(v), nil
+}
+
+// number reads a JSON number, checking its grammar; the result shares raw's memory.
+func (d *decoder) number() (any, error) {
+	start := d.pos
+	if d.raw[d.pos] == '-' {
+		d.pos++
+	}
+	switch {
+	case d.pos < len(d.raw) && d.raw[d.pos] == '0':
+		d.pos++
+	case d.digits() == 0:
+		return nil, d.fail("invalid number")
+	}
+	if d.pos < len(d.raw) && d.raw[d.pos] == '.' {
+		d.pos++
+		if d.digits() == 0 {
+			return nil, d.fail("invalid number: no digits after '.'")
+		}
+	}
+	if d.pos < len(d.raw) && (d.raw[d.pos] == 'e' || d.raw[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.raw) && (d.raw[d.pos] == '+' || d.raw[d.pos] == '-') {
+			d.pos++
+		}
+		if d.digits() == 0 {
+			return nil, d.fail("invalid number: no digits in exponent")
+		}
+	}
+	s := d.raw[start:d.pos]
+	return json.Number(unsafe.String(unsafe.SliceData(s), len(s))), nil
+}
+
+func (d *decoder) digits() int {
+	n := 0
+	for d.pos < len(d.raw) && d.raw[d.pos] >= '0' && d.raw[d.pos] <= '9' {
+		d.pos++
+		n++
+	}
+	return n
+}
