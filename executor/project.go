@@ -42,13 +42,13 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 			if i > 0 {
 				p.buf = append(p.buf, ',')
 			}
-			p.buf = appendString(p.buf, f.Alias)
+			p.buf = appendString(p.buf, f.ResponseKey())
 			p.buf = append(p.buf, ':')
 			if f.Name == "__typename" {
 				p.buf = appendString(p.buf, typename)
 				continue
 			}
-			p.path = append(p.path, f.Alias)
+			p.path = append(p.path, f.ResponseKey())
 			ok := p.value(typename, f, f.Definition.Type, obj[f.Alias])
 			p.path = p.path[:len(p.path)-1]
 			if !ok {

@@ -21,13 +21,7 @@ func (e *execution) representations(path []string, f *planner.Fetch) ([]target, 
 	seen := map[string]int{}
 	walkPath(e.data, path, nil, func(obj map[string]any, p []any) {
 		typename, _ := obj["__typename"].(string)
-		var req *planner.Requirement
-		for _, r := range f.Requires {
-			if r.Typename == typename {
-				req = r
-				break
-			}
-		}
+		req := e.requirementFor(f, typename)
 		if req == nil || !hasKeys(obj, req.Keys) {
 			return
 		}
@@ -46,6 +40,36 @@ func (e *execution) representations(path []string, f *planner.Fetch) ([]target, 
 		targets = append(targets, target{obj: obj, path: append([]any(nil), p...), rep: idx})
 	})
 	return targets, reps
+}
+
+// requirementFor finds the requirement for an object of concrete type typename: the one
+// naming that type, else one naming an interface it implements (fields the planner placed
+// on the interface itself, fetched for every implementation at once).
+func (e *execution) requirementFor(f *planner.Fetch, typename string) *planner.Requirement {
+	var iface *planner.Requirement
+	for _, r := range f.Requires {
+		switch {
+		case r.Typename == typename:
+			return r
+		case iface == nil && e.implements(typename, r.Typename):
+			iface = r
+		}
+	}
+	return iface
+}
+
+// implements reports whether object type obj is a possible type of abstract type abstract.
+func (e *execution) implements(obj, abstract string) bool {
+	def := e.st.sg.Schema.Types[abstract]
+	if def == nil || !def.IsAbstractType() {
+		return false
+	}
+	for _, p := range e.st.sg.Schema.GetPossibleTypes(def) {
+		if p.Name == obj {
+			return true
+		}
+	}
+	return false
 }
 
 // hasKeys reports whether every key field of obj is present and not null.

@@ -193,56 +193,6 @@ func providedField(prov *SelectionSet, typeName, name string) *Field {
 	return nil
 }
 
-// planSelection plans a field's selection set inside step s.
-func (b *builder) planSelection(s *step, into *fset, sel *SelectionSet, path []string, prov *SelectionSet, used map[*step]bool) error {
-	if !sel.Abstract() {
-		return b.planFields(s, into, sel.Type, path, sel.Cases[0].Fields, prov, used)
-	}
-	t := b.sg.Types[sel.Type]
-	ifaceObject := t != nil && t.Kind == ast.Interface && t.In[s.graph] != nil && t.In[s.graph].InterfaceObject
-	if b.foldable(s.graph, sel, prov, ifaceObject) {
-		if !ifaceObject {
-			into.field("__typename", "__typename", nil)
-		}
-		return b.planFields(s, into, sel.Type, path, sel.Cases[0].Fields, prov, used)
-	}
-	into.field("__typename", "__typename", nil)
-	if ifaceObject {
-		return b.interfaceObject(s, into, sel, path, used)
-	}
-	for _, c := range sel.Cases {
-		if !b.sg.PossibleIn(s.graph, sel.Type, c.Type) {
-			continue
-		}
-		frag := into.fragment(c.Type)
-		if err := b.planFields(s, frag, c.Type, casePath(path, c.Type), c.Fields, prov, used); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// foldable reports whether a uniform selection on an interface can be selected on the
-// interface itself in graph: every field is an interface field graph resolves there. An
-// @interfaceObject graph cannot answer __typename, so it folds only selections without it.
-func (b *builder) foldable(graph string, sel *SelectionSet, prov *SelectionSet, ifaceObject bool) bool {
-	if !sel.Uniform {
-		return false
-	}
-	for _, f := range sel.Cases[0].Fields {
-		if f.Name == "__typename" {
-			if ifaceObject {
-				return false
-			}
-			continue
-		}
-		if !b.local(graph, sel.Type, f, prov) || !b.reachable(graph, sel.Type, f, prov) {
-			return false
-		}
-	}
-	return true
-}
-
 // normalizedSet parses and normalizes a requires or provides field set once per plan.
 func (b *builder) normalizedSet(typeName, raw string, set ast.SelectionSet) *SelectionSet {
 	return b.memoSet("set|"+typeName+"|"+raw, func() (*SelectionSet, error) { return NormalizeFieldSet(b.sg.Schema, typeName, set) })
@@ -265,19 +215,31 @@ func (b *builder) memoSet(k string, build func() (*SelectionSet, error)) *Select
 	return s
 }
 
-// registerClient records the response keys the client uses at every location.
+// registerClient records the response keys the client uses at every location. Fields of an
+// abstract selection are also recorded on the interface's own location, where the planner may
+// place the fields every type selects alike; a key used differently by two types is recorded
+// as ambiguous there, so any requirement using it gets an internal alias.
 func (b *builder) registerClient(path []string, sel *SelectionSet) {
 	for _, c := range sel.Cases {
 		p := path
 		if sel.Abstract() {
 			p = casePath(path, c.Type)
+			b.registerFields(path, sel.Type, c.Fields, true)
 		}
-		loc := locKey(p, c.Type)
-		for _, f := range c.Fields {
-			b.keys[loc+"."+f.Alias] = identity(f)
-			if f.Selection != nil {
-				b.registerClient(childPath(p, f), f.Selection)
-			}
+		b.registerFields(p, c.Type, c.Fields, false)
+	}
+}
+
+func (b *builder) registerFields(path []string, typeName string, fields []*Field, shared bool) {
+	loc := locKey(path, typeName)
+	for _, f := range fields {
+		key, id := loc+"."+f.Alias, identity(f)
+		if have, taken := b.keys[key]; shared && taken && have != id {
+			id = "\x00ambiguous"
+		}
+		b.keys[key] = id
+		if f.Selection != nil {
+			b.registerClient(childPath(path, f), f.Selection)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/trellis-gql/trellis/schema/supergraph"
@@ -38,8 +37,14 @@ func (b *builder) jump(s *step, into *fset, typeName string, path []string, f *F
 	if err := b.planFields(s, into, typeName, path, req, prov, reqUsed); err != nil {
 		return err
 	}
-	child := b.entityStep(choice.graph, entityPath(path), reqUsed, typeName, req)
 	sendAs := b.typeCondition(choice.graph, typeName)
+	stepPath := path
+	if sendAs == typeName {
+		// Entities of several types at one path share a fetch. Not when they are sent as
+		// one interface: the subgraph could not tell which fields each type asked for.
+		stepPath = entityPath(path)
+	}
+	child := b.entityStep(choice.graph, stepPath, reqUsed, typeName, req)
 	child.addRequirement(typeName, sendAs, req, keyAliases(b.keySet(typeName, choice.key), req))
 	return b.placeLocal(child, child.sel.fragment(sendAs), typeName, path, f, nil, used)
 }
@@ -141,91 +146,6 @@ func (b *builder) typeCondition(graph, typeName string) string {
 		return iface
 	}
 	return typeName
-}
-
-// interfaceObject plans a selection on interface sel.Type in a subgraph that knows it only
-// as an @interfaceObject: such a subgraph cannot say which implementation an object is, so
-// an entity fetch to a subgraph that knows the implementations resolves __typename first,
-// and the per-type selections are planned from there.
-func (b *builder) interfaceObject(s *step, into *fset, sel *SelectionSet, path []string, used map[*step]bool) error {
-	// Fields every case selects alike are selected on the interface: here, or through a jump
-	// to another subgraph that has the interface (an @interfaceObject too, or its owner).
-	common := b.commonFields(s.graph, sel)
-	if err := b.planFields(s, into, sel.Type, path, common, nil, used); err != nil {
-		return err
-	}
-	rests := map[string][]*Field{}
-	needOwner := false
-	for _, c := range sel.Cases {
-		rest := slices.DeleteFunc(slices.Clone(c.Fields), func(f *Field) bool { return slices.ContainsFunc(common, sameField(f)) })
-		rests[c.Type] = rest
-		needOwner = needOwner || len(rest) > 0
-	}
-	if !needOwner && sel.Uniform {
-		return nil // the projection needs no concrete type: every case selects the same
-	}
-	iface := b.sg.Types[sel.Type]
-	owner, key := b.interfaceOwner(s.graph, iface)
-	if owner == "" {
-		return fmt.Errorf("cannot plan %s in subgraph %q: it is an @interfaceObject there and no subgraph with its implementations has a usable @key", sel.Type, s.graph)
-	}
-	ks := b.keySet(sel.Type, key)
-	req := b.aliasRequirement(path, sel.Type, ks.Cases[0].Fields)
-	reqUsed := map[*step]bool{}
-	if err := b.planFields(s, into, sel.Type, path, req, nil, reqUsed); err != nil {
-		return err
-	}
-	child := b.entityStep(owner, path, reqUsed, sel.Type, req)
-	child.addRequirement(sel.Type, sel.Type, req, keyAliases(ks, req))
-	frag := child.sel.fragment(sel.Type)
-	frag.field("__typename", "__typename", nil)
-	used[child] = true
-	for _, c := range sel.Cases {
-		if !b.sg.PossibleIn(owner, sel.Type, c.Type) {
-			continue
-		}
-		if err := b.planFields(child, frag.fragment(c.Type), c.Type, casePath(path, c.Type), rests[c.Type], nil, used); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// commonFields returns the fields every case of sel selects alike that can be resolved on the
-// interface itself from graph, without knowing the concrete type.
-func (b *builder) commonFields(graph string, sel *SelectionSet) []*Field {
-	var out []*Field
-	for _, f := range sel.Cases[0].Fields {
-		if f.Name == "__typename" || b.sg.Types[sel.Type].Fields[f.Name] == nil {
-			continue
-		}
-		if _, ok := b.fieldCost(graph, sel.Type, f, nil, 0); !ok {
-			continue
-		}
-		everywhere := true
-		for _, c := range sel.Cases[1:] {
-			everywhere = everywhere && slices.ContainsFunc(c.Fields, sameField(f))
-		}
-		if everywhere {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// sameField matches fields with f's response key, name, arguments and selection.
-func sameField(f *Field) func(*Field) bool {
-	key := fieldKey(f)
-	return func(g *Field) bool { return g.Alias == f.Alias && fieldKey(g) == key }
-}
-
-func fieldKey(f *Field) string {
-	var b strings.Builder
-	b.WriteString(identity(f))
-	if f.Selection != nil {
-		writeKey(&b, f.Selection)
-	}
-	return b.String()
 }
 
 // interfaceOwner finds a subgraph that has iface as a real interface with a resolvable key

@@ -12,6 +12,9 @@ import (
 // as text can be huge once expanded; past this bound Normalize refuses it.
 const MaxSelections = 100_000
 
+// typenameAlias carries a client field aliased "__typename" in subgraph operations.
+const typenameAlias = "trellis__typename"
+
 var (
 	typenameDef = &ast.FieldDefinition{Name: "__typename", Type: ast.NonNullNamedType("String", nil)}
 	schemaDef   = &ast.FieldDefinition{Name: "__schema", Type: ast.NonNullNamedType("__Schema", nil)}
@@ -101,7 +104,8 @@ func (n *normalizer) selectionSet(typeName string, sets []ast.SelectionSet, root
 			out.Cases = append(out.Cases, c)
 		}
 	}
-	out.Uniform = def.Kind == ast.Interface && len(out.Cases) == len(possible) && sameCases(out.Cases)
+	out.Complete = len(out.Cases) == len(possible)
+	out.Uniform = def.Kind == ast.Interface && out.Complete && sameCases(out.Cases)
 	return out
 }
 
@@ -181,6 +185,9 @@ func (n *normalizer) field(obj *ast.Definition, fields []*ast.Field, root bool) 
 		alias = first.Name
 	}
 	f := &Field{Alias: alias, Name: first.Name, Arguments: first.Arguments}
+	if alias == "__typename" && first.Name != "__typename" {
+		f.Alias, f.Output = typenameAlias, alias
+	}
 	switch {
 	case first.Name == "__typename":
 		f.Definition = typenameDef

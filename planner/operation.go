@@ -21,9 +21,10 @@ type Operation struct {
 type SelectionSet struct {
 	Type  string
 	Cases []*Case
-	// Uniform is set on an abstract selection whose cases cover every possible type with the
-	// same fields: the planner may select them on the interface itself, and the projection may
-	// use any case when the concrete type is not known.
+	// Complete is set on an abstract selection with a case for every possible type.
+	Complete bool
+	// Uniform is set on a complete selection on an interface whose cases select the same
+	// fields: the projection may use any case when the concrete type is not known.
 	Uniform bool
 }
 
@@ -36,8 +37,12 @@ type Case struct {
 
 // Field is one merged field of a case.
 type Field struct {
-	// Alias is the response key: the alias, or the name when there is none.
-	Alias      string
+	// Alias is the key of the field's value in subgraph operations and in the response tree:
+	// the response key, except for a client field that uses "__typename" as the alias of
+	// another field, which gets an internal one (the planner's own __typename needs the key).
+	Alias string
+	// Output is the response key when it differs from Alias.
+	Output     string
 	Name       string
 	Arguments  ast.ArgumentList
 	Definition *ast.FieldDefinition
@@ -46,6 +51,14 @@ type Field struct {
 	// Source is the client's field (with all merged selections) for root introspection
 	// fields, which the executor answers itself.
 	Source *ast.Field
+}
+
+// ResponseKey is the key the client sees.
+func (f *Field) ResponseKey() string {
+	if f.Output != "" {
+		return f.Output
+	}
+	return f.Alias
 }
 
 // Case returns the case for a concrete type, or nil.
