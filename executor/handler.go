@@ -99,13 +99,13 @@ func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *pla
 	e := &execution{g: g, st: st, ctx: ctx, vars: p.vars, data: map[string]any{}}
 	e.run(plan.Node)
 	e.introspection(p.op)
-	sortErrors(e.errs)
 	pr := &projector{errs: e.errs, buf: make([]byte, 0, 4096)}
 	pr.buf = append(pr.buf, `{"data":`...)
 	if !pr.project(p.op.Selection, e.data) {
 		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)
 	}
 	errs := append(e.errs, pr.add...)
+	sortErrors(errs)
 	if len(errs) > 0 {
 		pr.buf = append(pr.buf, `,"errors":`...)
 		pr.buf = appendJSON(pr.buf, errs)

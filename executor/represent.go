@@ -196,7 +196,8 @@ func requestBody(f *planner.Fetch, vars map[string]any, reps [][]byte) ([]byte, 
 	buf = append(buf, `,"variables":{`...)
 	first := true
 	if reps != nil {
-		buf = append(buf, `"representations":[`...)
+		buf = appendString(buf, f.RepresentationsVariable)
+		buf = append(buf, `:[`...)
 		for i, r := range reps {
 			if i > 0 {
 				buf = append(buf, ',')

@@ -136,7 +136,28 @@ func (b *builder) local(graph, typeName string, f *Field, prov *SelectionSet) bo
 		return false
 	}
 	in := b.sg.Types[typeName].Fields[f.Name].In[graph]
-	return len(in.Requires) == 0
+	if len(in.Requires) > 0 {
+		return false
+	}
+	if b.sg.Types[typeName].Kind == ast.Interface {
+		return b.localOnEveryImplementation(graph, typeName, f)
+	}
+	return true
+}
+
+// localOnEveryImplementation reports whether graph resolves f for every implementation of
+// iface it can return: an interface field overridden in one implementation (@override) must
+// not be fetched on the interface from the old owner.
+func (b *builder) localOnEveryImplementation(graph, iface string, f *Field) bool {
+	if in := b.sg.Types[iface].In[graph]; in != nil && in.InterfaceObject {
+		return true // the subgraph resolves the interface's fields itself, for every type
+	}
+	for _, impl := range b.sg.PossibleTypes(iface) {
+		if b.sg.PossibleIn(graph, iface, impl) && !b.local(graph, impl, f, nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // reachable reports whether everything f selects can be fetched once f is resolved in

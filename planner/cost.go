@@ -1,7 +1,8 @@
 package planner
 
-// maxJumpDepth bounds how many entity jumps the cost estimate follows in a chain; deeper
-// chains are treated as unreachable, which keeps estimation linear in the operation.
+// maxJumpDepth bounds how many hops the cost estimate follows to gather one key or
+// requirement (a key that needs a jump, whose key needs a jump, ...); deeper chains are
+// treated as unreachable. Nesting in the query itself is not bounded here.
 const maxJumpDepth = 6
 
 type costKey struct {

@@ -146,8 +146,10 @@ func (b *builder) fetchNode(op *Operation, s *step) *Node {
 	s.sel.variables(seen)
 	var vars []string
 	var decl strings.Builder
+	repVar := ""
 	if !s.root {
-		decl.WriteString("$representations:[_Any!]!")
+		repVar = representationsVariable(op)
+		decl.WriteString("$" + repVar + ":[_Any!]!")
 	}
 	for _, v := range op.Variables {
 		if !seen[v.Variable] {
@@ -171,11 +173,11 @@ func (b *builder) fetchNode(op *Operation, s *step) *Node {
 	if s.root {
 		s.sel.write(&text)
 	} else {
-		text.WriteString("{_entities(representations:$representations)")
+		text.WriteString("{_entities(representations:$" + repVar + ")")
 		s.sel.write(&text)
 		text.WriteByte('}')
 	}
-	f := &Fetch{Service: s.graph, Operation: text.String(), Variables: vars}
+	f := &Fetch{Service: s.graph, Operation: text.String(), Variables: vars, RepresentationsVariable: repVar}
 	for _, r := range s.reqs {
 		r.Text = requirementText(r)
 		f.Requires = append(f.Requires, r)
@@ -185,6 +187,16 @@ func (b *builder) fetchNode(op *Operation, s *step) *Node {
 		return n
 	}
 	return &Node{Kind: KindFlatten, Path: s.path, Node: n}
+}
+
+// representationsVariable picks a variable name for the representations that no client
+// variable of op uses.
+func representationsVariable(op *Operation) string {
+	name := "representations"
+	for op.Variables.ForName(name) != nil {
+		name += "_"
+	}
+	return name
 }
 
 // requirementText prints a requirement as the subgraph sees it: names, not internal aliases.

@@ -92,7 +92,7 @@ func (b *builder) chooseJump(from, typeName string, path []string, f *Field, pro
 		if g.Name == from && len(fin.Requires) == 0 {
 			continue
 		}
-		sub, ok := b.costSub(g.Name, typeName, f, nil, depth)
+		sub, ok := b.costSub(g.Name, typeName, f, nil, 0) // f's selection nests in the query, it is no hop
 		if !ok {
 			continue
 		}

@@ -38,6 +38,9 @@ type Fetch struct {
 	Operation string `json:"operation"`
 	// Variables are the client variables the operation uses.
 	Variables []string `json:"variables,omitempty"`
+	// RepresentationsVariable names the variable that carries the representations of an
+	// entity fetch: "representations", unless the client uses that name itself.
+	RepresentationsVariable string `json:"representationsVariable,omitempty"`
 	// Requires is set on entity fetches: how to build a representation from each object at the
 	// Flatten path, by the object's __typename. Objects of other types are not sent.
 	Requires []*Requirement `json:"requires,omitempty"`
