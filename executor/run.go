@@ -56,6 +56,7 @@ func (e *execution) rootFetch(f *planner.Fetch) {
 		e.errs = append(e.errs, fetchError(f.Service, nil, err))
 		return
 	}
+	applyRewrites(resp.Data, f.Rewrites)
 	e.merge(e.data, resp.Data)
 	for _, se := range resp.Errors {
 		e.errs = append(e.errs, subgraphError(f.Service, se, subgraphPath(se)))
@@ -82,6 +83,9 @@ func (e *execution) entityFetch(path []string, f *planner.Fetch) {
 		return
 	}
 	entities, _ := resp.Data["_entities"].([]any)
+	for _, ent := range entities {
+		applyRewrites(ent, f.Rewrites)
+	}
 	if resp.Data != nil && entities == nil && len(resp.Errors) == 0 {
 		e.errs = append(e.errs, fetchError(f.Service, targets, errMissingEntities))
 	}
@@ -101,4 +105,16 @@ func (e *execution) fail(service string, targets []target, err error) {
 	e.mu.Lock()
 	e.errs = append(e.errs, fetchError(service, targets, err))
 	e.mu.Unlock()
+}
+
+// applyRewrites moves internally aliased values back under the client's keys.
+func applyRewrites(data any, rewrites []planner.Rewrite) {
+	for _, rw := range rewrites {
+		walkPath(data, rw.Path, nil, func(obj map[string]any, _ []any) {
+			if v, ok := obj[rw.From]; ok {
+				obj[rw.To] = v
+				delete(obj, rw.From)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/trellis-gql/trellis/schema/supergraph"
@@ -107,21 +108,32 @@ func (b *builder) hasRoot(graph string) bool {
 // into. prov is what the subgraph provides here through @provides (nil when nothing).
 // used collects the steps that received any of the fields.
 func (b *builder) planFields(s *step, into *fset, typeName string, path []string, fields []*Field, prov *SelectionSet, used map[*step]bool) error {
+	var pending []*Field // fields that need another subgraph: their jumps should share one
+	for _, f := range fields {
+		if f.Name != "__typename" && !b.stays(s.graph, typeName, f, prov) {
+			pending = append(pending, f)
+		}
+	}
 	for _, f := range fields {
 		if f.Name == "__typename" {
 			continue
 		}
 		var err error
-		if b.local(s.graph, typeName, f, prov) && b.reachable(s.graph, typeName, f, prov) {
-			err = b.placeLocal(s, into, typeName, path, f, prov, used)
+		if slices.Contains(pending, f) {
+			err = b.jump(s, into, typeName, path, f, prov, pending, used)
 		} else {
-			err = b.jump(s, into, typeName, path, f, prov, used)
+			err = b.placeLocal(s, into, typeName, path, f, prov, used)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// stays reports whether f and everything below it can be fetched by graph right here.
+func (b *builder) stays(graph, typeName string, f *Field, prov *SelectionSet) bool {
+	return b.local(graph, typeName, f, prov) && b.reachable(graph, typeName, f, prov)
 }
 
 // local reports whether graph resolves f on typeName without another fetch.

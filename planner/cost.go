@@ -20,17 +20,33 @@ type costResult struct {
 // from graph; ok is false when some field cannot be reached at all.
 func (b *builder) costFields(graph, typeName string, fields []*Field, prov *SelectionSet, depth int) (int, bool) {
 	total := 0
+	var pending []*Field
 	for _, f := range fields {
 		if f.Name == "__typename" {
 			continue
 		}
-		c, ok := b.fieldCost(graph, typeName, f, prov, depth)
+		if b.local(graph, typeName, f, prov) {
+			if c, ok := b.costSub(graph, typeName, f, prov, depth); ok {
+				total += c
+				continue
+			}
+		}
+		pending = append(pending, f)
+	}
+	// Jumps to one subgraph from one location share a fetch: count the fetch once.
+	fetches := map[string]bool{}
+	for _, f := range pending {
+		if depth >= maxJumpDepth {
+			return 0, false
+		}
+		choice, ok := b.chooseJump(graph, typeName, nil, f, prov, pending, depth+1)
 		if !ok {
 			return 0, false
 		}
-		total += c
+		total += choice.cost - 1
+		fetches[choice.graph] = true
 	}
-	return total, true
+	return total + len(fetches), true
 }
 
 // fieldCost estimates the cost of f from graph: its subtree when graph resolves f and can
@@ -44,7 +60,7 @@ func (b *builder) fieldCost(graph, typeName string, f *Field, prov *SelectionSet
 	if depth >= maxJumpDepth {
 		return 0, false
 	}
-	choice, ok := b.chooseJump(graph, typeName, nil, f, prov, depth+1)
+	choice, ok := b.chooseJump(graph, typeName, nil, f, prov, nil, depth+1)
 	return choice.cost, ok
 }
 

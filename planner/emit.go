@@ -142,6 +142,7 @@ func flatten(nodes []*Node) []*Node {
 }
 
 func (b *builder) fetchNode(op *Operation, s *step) *Node {
+	rewrites := b.separateConflicts(s)
 	seen := map[string]bool{}
 	s.sel.variables(seen)
 	var vars []string
@@ -177,7 +178,7 @@ func (b *builder) fetchNode(op *Operation, s *step) *Node {
 		s.sel.write(&text)
 		text.WriteByte('}')
 	}
-	f := &Fetch{Service: s.graph, Operation: text.String(), Variables: vars, RepresentationsVariable: repVar}
+	f := &Fetch{Service: s.graph, Operation: text.String(), Variables: vars, RepresentationsVariable: repVar, Rewrites: rewrites}
 	for _, r := range s.reqs {
 		r.Text = requirementText(r)
 		f.Requires = append(f.Requires, r)

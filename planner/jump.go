@@ -18,8 +18,8 @@ type jumpChoice struct {
 
 // jump resolves f through another subgraph: the key (and f's @requires) is planned at the
 // current location first, then an entity fetch to the chosen subgraph resolves f.
-func (b *builder) jump(s *step, into *fset, typeName string, path []string, f *Field, prov *SelectionSet, used map[*step]bool) error {
-	choice, ok := b.chooseJump(s.graph, typeName, path, f, prov, 0)
+func (b *builder) jump(s *step, into *fset, typeName string, path []string, f *Field, prov *SelectionSet, siblings []*Field, used map[*step]bool) error {
+	choice, ok := b.chooseJump(s.graph, typeName, path, f, prov, siblings, 0)
 	if !ok {
 		return fmt.Errorf("cannot plan %s.%s: subgraph %q does not resolve it and no subgraph that does is reachable through a @key", typeName, f.Name, s.graph)
 	}
@@ -73,9 +73,10 @@ func (b *builder) requirement(graph, typeName string, key *supergraph.Key, f *Fi
 	return out
 }
 
-// chooseJump picks the cheapest subgraph and key to resolve f from graph from. Ties go to a
-// subgraph already fetched at this path (one fetch instead of two), then to supergraph order.
-func (b *builder) chooseJump(from, typeName string, path []string, f *Field, prov *SelectionSet, depth int) (jumpChoice, bool) {
+// chooseJump picks the cheapest subgraph and key to resolve f from graph from. Ties go to the
+// subgraph that also resolves most of the siblings that need a jump too (one fetch for all),
+// then to one already fetched at this path, then to supergraph order.
+func (b *builder) chooseJump(from, typeName string, path []string, f *Field, prov *SelectionSet, siblings []*Field, depth int) (jumpChoice, bool) {
 	var best jumpChoice
 	found := false
 	bestScore := 0
@@ -119,7 +120,7 @@ func (b *builder) chooseJump(from, typeName string, path []string, f *Field, pro
 				continue
 			}
 			cost := 1 + kc + rc + sub
-			score := cost * 4
+			score := cost*100 - 10*b.resolvesCount(g.Name, typeName, siblings)
 			if path != nil && b.findStep(g.Name, path) {
 				score--
 			}
@@ -129,6 +130,17 @@ func (b *builder) chooseJump(from, typeName string, path []string, f *Field, pro
 		}
 	}
 	return best, found
+}
+
+// resolvesCount counts the fields graph resolves on typeName.
+func (b *builder) resolvesCount(graph, typeName string, fields []*Field) int {
+	n := 0
+	for _, f := range fields {
+		if b.sg.Resolvable(graph, typeName, f.Name, b.labels) {
+			n++
+		}
+	}
+	return n
 }
 
 // typeCondition is the type name graph knows typeName by: the interface name when graph

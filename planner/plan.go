@@ -41,6 +41,8 @@ type Fetch struct {
 	// RepresentationsVariable names the variable that carries the representations of an
 	// entity fetch: "representations", unless the client uses that name itself.
 	RepresentationsVariable string `json:"representationsVariable,omitempty"`
+	// Rewrites rename internally aliased keys of the result back to the client's keys.
+	Rewrites []Rewrite `json:"rewrites,omitempty"`
 	// Requires is set on entity fetches: how to build a representation from each object at the
 	// Flatten path, by the object's __typename. Objects of other types are not sent.
 	Requires []*Requirement `json:"requires,omitempty"`

@@ -180,6 +180,7 @@ func (d *decoder) fieldIn(dir *ast.Directive, fd *ast.FieldDefinition) *FieldIn 
 		UsedOverridden: boolArg(dir, "usedOverridden", false),
 		Override:       strArg(dir, "override"),
 		OverrideLabel:  strArg(dir, "overrideLabel"),
+		Type:           strArg(dir, "type"),
 		RequiresRaw:    strArg(dir, "requires"),
 		ProvidesRaw:    strArg(dir, "provides"),
 	}

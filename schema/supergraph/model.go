@@ -77,6 +77,9 @@ type FieldIn struct {
 	RequiresRaw string
 	Provides    ast.SelectionSet
 	ProvidesRaw string
+	// Type is the field's type in this graph when it differs from the supergraph's
+	// (@join__field(type:)), e.g. "String!" where the supergraph says "String".
+	Type string
 	// Override names the graph the field was taken from (@override(from:)).
 	Override string
 	// OverrideLabel makes the override progressive: on the graph with Override set the field
