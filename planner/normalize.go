@@ -138,9 +138,22 @@ func (n *normalizer) caseFor(obj *ast.Definition, sets []ast.SelectionSet, root 
 		if n.err != nil {
 			return c
 		}
-		c.Fields = append(c.Fields, n.field(obj, groups[alias], root))
+		f := n.field(obj, groups[alias], root)
+		if alias == "__typename" && f.Name != "__typename" {
+			f.Alias, f.Output = freeKey(typenameAlias, groups), alias
+		}
+		c.Fields = append(c.Fields, f)
 	}
 	return c
+}
+
+// freeKey returns base, or base with a number, whichever no field of the selection uses.
+func freeKey(base string, used map[string][]*ast.Field) string {
+	key := base
+	for n := 1; used[key] != nil; n++ {
+		key = fmt.Sprintf("%s_%d", base, n)
+	}
+	return key
 }
 
 func (n *normalizer) collect(obj *ast.Definition, set ast.SelectionSet, order *[]string, groups map[string][]*ast.Field) {
@@ -185,9 +198,6 @@ func (n *normalizer) field(obj *ast.Definition, fields []*ast.Field, root bool) 
 		alias = first.Name
 	}
 	f := &Field{Alias: alias, Name: first.Name, Arguments: first.Arguments}
-	if alias == "__typename" && first.Name != "__typename" {
-		f.Alias, f.Output = typenameAlias, alias
-	}
 	switch {
 	case first.Name == "__typename":
 		f.Definition = typenameDef
