@@ -43,3 +43,12 @@ demo: build
 
 clean:
 	rm -rf bin
+
+# The load benchmark (bench/README.md): the example subgraphs, the gateway on its own CPU,
+# 50 connections for 20 s, dedup off and on, against the harness's own ceiling. Writes
+# bench/results/latest.json. BENCHLOAD_FLAGS=--quick for a smoke run.
+.PHONY: bench-load
+bench-load: build
+	$(GO) build -o bin/examples ./examples/serve
+	$(GO) build -o bin/benchload ./cmd/benchload
+	bin/benchload $(BENCHLOAD_FLAGS)

@@ -1,11 +1,20 @@
 package planner
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/trellis-gql/trellis/examples"
+	"github.com/trellis-gql/trellis/schema/supergraph"
+)
 
 // TestEmitJoinsBranches: a fetch that needs two independent branches runs after the
 // Parallel that holds them; a fetch that needs one branch stays inside it.
 func TestEmitJoinsBranches(t *testing.T) {
-	b := &builder{}
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &builder{sg: sg}
 	mk := func(graph string, root bool, deps ...*step) *step {
 		s := &step{id: len(b.steps), graph: graph, root: root, path: []string{"x"}, sel: &fset{}, deps: map[*step]bool{}}
 		if root {

@@ -4,8 +4,8 @@
 package main
 
 import (
-	"github.com/trellis-gql/trellis/examples/inventory/subgraph"
 	"github.com/trellis-gql/trellis/examples/internal/server"
+	"github.com/trellis-gql/trellis/examples/inventory/subgraph"
 )
 
 func main() { server.Main(subgraph.Name, subgraph.DefaultPort, subgraph.Handler()) }

@@ -4,8 +4,8 @@
 package main
 
 import (
-	"github.com/trellis-gql/trellis/examples/products/subgraph"
 	"github.com/trellis-gql/trellis/examples/internal/server"
+	"github.com/trellis-gql/trellis/examples/products/subgraph"
 )
 
 func main() { server.Main(subgraph.Name, subgraph.DefaultPort, subgraph.Handler()) }

@@ -4,8 +4,8 @@
 package main
 
 import (
-	"github.com/trellis-gql/trellis/examples/reviews/subgraph"
 	"github.com/trellis-gql/trellis/examples/internal/server"
+	"github.com/trellis-gql/trellis/examples/reviews/subgraph"
 )
 
 func main() { server.Main(subgraph.Name, subgraph.DefaultPort, subgraph.Handler()) }

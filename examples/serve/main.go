@@ -3,14 +3,21 @@
 // the ones examples/supergraph.graphql routes to, until SIGINT or SIGTERM:
 //
 //	go run ./examples/serve --host 127.0.0.1
+//
+// --addr name=host:port moves one subgraph elsewhere. --memoize-responses is a
+// benchmark mode: each subgraph answers a request it has answered before from
+// memory, and lists what it was asked at GET /memoized (see server.Memo).
 package main
 
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/trellis-gql/trellis/examples/all"
@@ -18,20 +25,37 @@ import (
 
 func main() {
 	host := flag.String("host", "127.0.0.1", "host or IP to serve the subgraphs on")
+	memoize := flag.Bool("memoize-responses", false, "benchmark mode: answer repeated identical requests from memory and list them at GET /memoized")
+	moved := map[string]string{}
+	flag.Func("addr", "`name=host:port` of one subgraph, instead of its default port on --host (repeatable)", func(s string) error {
+		name, addr, ok := strings.Cut(s, "=")
+		if !ok || !slices.Contains(all.Names(), name) {
+			return fmt.Errorf("want name=host:port with name one of %v", all.Names())
+		}
+		moved[name] = addr
+		return nil
+	})
 	flag.Parse()
 
+	addrs := all.DefaultAddrs(*host)
+	for name, addr := range moved {
+		addrs[name] = addr
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(log, *host); err != nil {
+	if err := run(log, addrs, *memoize); err != nil {
 		log.Error("subgraphs failed", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, host string) error {
+func run(log *slog.Logger, addrs map[string]string, memoize bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if memoize {
+		return serveMemoized(ctx, log, addrs)
+	}
 
-	sgs, err := all.StartAt(ctx, all.DefaultAddrs(host))
+	sgs, err := all.StartAt(ctx, addrs)
 	if err != nil {
 		return err
 	}
