@@ -37,6 +37,26 @@ func newError(code, format string) gqlError {
 	return gqlError{Message: format, Extensions: map[string]any{"code": code}}
 }
 
+// pathElem is one step of a response path: a key, or a list index when key is empty. A typed
+// path costs no allocation per step, where []any boxes every key.
+type pathElem struct {
+	key   string
+	index int
+}
+
+// responsePath turns a typed path into a GraphQL error path.
+func responsePath(path []pathElem) []any {
+	out := make([]any, len(path))
+	for i, p := range path {
+		if p.key != "" {
+			out[i] = p.key
+		} else {
+			out[i] = p.index
+		}
+	}
+	return out
+}
+
 // sortErrors orders errors by path, pathless first, so that a response does not depend on
 // which of two parallel fetches finished first.
 func sortErrors(errs []gqlError) {

@@ -44,6 +44,7 @@ func (e *execution) send(service string, body []byte) (*subgraphResponse, error)
 	if err != nil {
 		return nil, fmt.Errorf("reading response: %w", err)
 	}
+	e.received.Add(int64(len(raw)))
 	if int64(len(raw)) > limit {
 		return nil, fmt.Errorf("response larger than %d bytes", limit)
 	}
@@ -172,7 +173,7 @@ func (e *execution) entityErrors(service string, se map[string]any, targets []ta
 		if t.rep != idx {
 			continue
 		}
-		full := append(append([]any(nil), t.path...), p[2:]...)
+		full := append(responsePath(t.path), p[2:]...)
 		out = append(out, subgraphError(service, se, full))
 	}
 	if len(out) == 0 {

@@ -99,7 +99,7 @@ func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *pla
 	e := &execution{g: g, st: st, ctx: ctx, vars: p.vars, data: map[string]any{}}
 	e.run(plan.Node)
 	e.introspection(p.op)
-	pr := &projector{errs: e.errs, buf: make([]byte, 0, 4096)}
+	pr := &projector{errs: e.errs, buf: make([]byte, 0, e.received.Load()+1024)}
 	pr.buf = append(pr.buf, `{"data":`...)
 	if !pr.project(p.op.Selection, e.data) {
 		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)

@@ -12,7 +12,7 @@ import (
 // A null in a non-null position cuts the buffer back to the nearest nullable parent.
 type projector struct {
 	buf  []byte
-	path []any
+	path []pathElem
 	errs []gqlError // errors already in the response, to avoid reporting a null twice
 	add  []gqlError
 }
@@ -48,7 +48,7 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 				p.buf = appendString(p.buf, typename)
 				continue
 			}
-			p.path = append(p.path, f.ResponseKey())
+			p.path = append(p.path, pathElem{key: f.ResponseKey()})
 			ok := p.value(typename, f, f.Definition.Type, obj[f.Alias])
 			p.path = p.path[:len(p.path)-1]
 			if !ok {
@@ -95,7 +95,7 @@ func (p *projector) valueInner(parent string, f *planner.Field, t *ast.Type, v a
 			if i > 0 {
 				p.buf = append(p.buf, ',')
 			}
-			p.path = append(p.path, i)
+			p.path = append(p.path, pathElem{index: i})
 			ok := p.value(parent, f, t.Elem, item)
 			p.path = p.path[:len(p.path)-1]
 			if !ok {
@@ -119,21 +119,22 @@ func (p *projector) valueInner(parent string, f *planner.Field, t *ast.Type, v a
 
 // nullError reports a null in a non-null position, unless an error already explains it.
 func (p *projector) nullError(parent string, f *planner.Field) {
+	path := responsePath(p.path)
 	for _, e := range p.errs {
-		if e.Path == nil || related(e.Path, p.path) {
+		if e.Path == nil || related(e.Path, path) {
 			return
 		}
 	}
 	p.add = append(p.add, gqlError{
 		Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, f.Name),
-		Path:    append([]any(nil), p.path...),
+		Path:    path,
 	})
 }
 
 func (p *projector) typeError(f *planner.Field, want string) {
 	p.add = append(p.add, gqlError{
 		Message:    fmt.Sprintf("subgraph returned a value for %s that is not %s", f.Name, want),
-		Path:       append([]any(nil), p.path...),
+		Path:       responsePath(p.path),
 		Extensions: map[string]any{"code": CodeSubgraphResponse},
 	})
 }

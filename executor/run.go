@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/trellis-gql/trellis/planner"
 )
@@ -19,6 +20,8 @@ type execution struct {
 	mu   sync.Mutex
 	data map[string]any
 	errs []gqlError
+	// received counts the subgraph response bytes: the response is presized from it.
+	received atomic.Int64
 }
 
 func (e *execution) run(n *planner.Node) {
@@ -110,7 +113,7 @@ func (e *execution) fail(service string, targets []target, err error) {
 // applyRewrites moves internally aliased values back under the client's keys.
 func applyRewrites(data any, rewrites []planner.Rewrite) {
 	for _, rw := range rewrites {
-		walkPath(data, rw.Path, nil, func(obj map[string]any, _ []any) {
+		walkPath(data, rw.Path, nil, func(obj map[string]any, _ []pathElem) {
 			if v, ok := obj[rw.From]; ok {
 				obj[rw.To] = v
 				delete(obj, rw.From)
