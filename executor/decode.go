@@ -169,6 +169,10 @@ func (d *decoder) string() (string, error) {
 	start := d.pos
 	for d.pos < len(d.raw) {
 		c := d.raw[d.pos]
+		if plainByte[c] || c >= utf8.RuneSelf {
+			d.pos++
+			continue
+		}
 		switch {
 		case c == '"':
 			s := d.raw[start:d.pos]

@@ -13,11 +13,11 @@ func appendString(buf []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainByte[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
 			buf = append(buf, s[start:i]...)
 			switch c {
 			case '"', '\\':
@@ -59,6 +59,14 @@ func appendString(buf []byte, s string) []byte {
 }
 
 const hex = "0123456789abcdef"
+
+// plainByte marks the ASCII bytes a JSON string holds as they are.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // appendValue appends a value decoded from JSON with UseNumber.
 func appendValue(buf []byte, v any) []byte {
