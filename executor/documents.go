@@ -34,7 +34,7 @@ func (st *state) document(query string, maxTokens int) *document {
 	case err != nil:
 		d.errs = &requestError{errs: fromGQL(CodeParseFailed, err)}
 	default:
-		if errs := validator.Validate(st.sg.API, doc); len(errs) > 0 {
+		if errs := validator.ValidateWithRules(st.sg.API, doc, nil); len(errs) > 0 {
 			d.errs = &requestError{errs: fromGQLList(CodeValidationFailed, errs)}
 		} else {
 			d.doc, d.condVars = doc, conditionVariables(doc)

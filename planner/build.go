@@ -36,7 +36,6 @@ type builder struct {
 	// keys maps "location.responseKey" to the identity (name and arguments) of the field
 	// using that response key, so requirements never clash with client fields.
 	keys     map[string]string
-	aliases  int
 	jumping  map[string]bool
 	fieldSet map[string]*SelectionSet
 	costMemo map[costKey]costResult

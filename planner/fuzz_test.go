@@ -26,7 +26,7 @@ func FuzzNormalize(f *testing.F) {
 	f.Add(`{ __typename me { __typename reviews { __typename } } }`)
 	f.Fuzz(func(t *testing.T, src string) {
 		doc, err := parser.ParseQuery(&ast.Source{Input: src})
-		if err != nil || len(validator.Validate(sg.API, doc)) > 0 || len(doc.Operations) != 1 {
+		if err != nil || len(validator.ValidateWithRules(sg.API, doc, nil)) > 0 || len(doc.Operations) != 1 {
 			return
 		}
 		op := doc.Operations[0]
@@ -58,7 +58,7 @@ func BenchmarkBenchmarkQuery(b *testing.B) {
 		b.Fatal(err)
 	}
 	doc, err := parser.ParseQuery(&ast.Source{Input: examples.BenchmarkQuery})
-	if err != nil || len(validator.Validate(sg.API, doc)) > 0 {
+	if err != nil || len(validator.ValidateWithRules(sg.API, doc, nil)) > 0 {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -14,7 +14,7 @@ import (
 
 func normalizeKey(t *testing.T, sg *supergraph.Supergraph, src string, raw map[string]any) (string, error) {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(sg.API, src)
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, src, nil)
 	if errs != nil {
 		t.Fatal(errs)
 	}

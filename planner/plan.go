@@ -1,7 +1,5 @@
 package planner
 
-import "github.com/vektah/gqlparser/v2/ast"
-
 // Node kinds of a plan.
 const (
 	KindSequence = "Sequence"
@@ -88,12 +86,4 @@ func (p *Plan) Walk(fn func(*Node)) {
 type Options struct {
 	// Labels are the progressive override labels active for this request.
 	Labels map[string]bool
-}
-
-// rootKind maps an operation kind to the root type name keyword in subgraph operations.
-func opKeyword(kind ast.Operation) string {
-	if kind == ast.Mutation {
-		return "mutation"
-	}
-	return "query"
 }

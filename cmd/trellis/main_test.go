@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -152,5 +151,5 @@ func waitHealthy(t *testing.T, url string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatal(fmt.Sprintf("%s never answered 200", url))
+	t.Fatalf("%s never answered 200", url)
 }

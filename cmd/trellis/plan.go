@@ -63,7 +63,7 @@ func loadOperation(api *ast.Schema, path, opName, varsJSON string) (*planner.Ope
 	if err != nil {
 		return nil, err
 	}
-	if errs := validator.Validate(api, doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(api, doc, nil); len(errs) > 0 {
 		return nil, errs
 	}
 	op := doc.Operations.ForName(opName)

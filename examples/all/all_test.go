@@ -68,15 +68,7 @@ func assertJSON(t *testing.T, got []byte, want string) {
 	}
 }
 
-const entitiesQuery = `query ($r: [_Any!]!) {
-	_entities(representations: $r) {
-		... on User { id name username birthday reviews { id } }
-		... on Product { upc name price weight inStock shippingEstimate reviews { id } }
-		... on Review { id body author { id username } product { upc } }
-	}
-}`
-
-// reps builds the variables of entitiesQuery.
+// reps builds the variables of an _entities query.
 func reps(r ...map[string]any) map[string]any {
 	return map[string]any{"r": r}
 }

@@ -83,7 +83,7 @@ func TestResolveErrors(t *testing.T) {
 
 func BenchmarkResolveIntrospectionQuery(b *testing.B) {
 	s := loadSchema(b)
-	doc, errs := gqlparser.LoadQuery(s, readTestdata(b, "introspection_query.graphql"))
+	doc, errs := gqlparser.LoadQueryWithRules(s, readTestdata(b, "introspection_query.graphql"), nil)
 	if len(errs) > 0 {
 		b.Fatal(errs)
 	}

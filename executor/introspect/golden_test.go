@@ -106,7 +106,7 @@ func readTestdata(t testing.TB, name string) string {
 // and the operation; run it with -race.
 func TestResolveConcurrently(t *testing.T) {
 	s := loadSchema(t)
-	doc, errs := gqlparser.LoadQuery(s, readTestdata(t, "introspection_query.graphql"))
+	doc, errs := gqlparser.LoadQueryWithRules(s, readTestdata(t, "introspection_query.graphql"), nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -31,7 +31,7 @@ func loadSchema(t testing.TB) *ast.Schema {
 // as the executor does for an operation made only of introspection fields.
 func execute(t testing.TB, s *ast.Schema, query string, vars map[string]any) map[string]any {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(s, query)
+	doc, errs := gqlparser.LoadQueryWithRules(s, query, nil)
 	if len(errs) > 0 {
 		t.Fatalf("validate query: %v", errs)
 	}
