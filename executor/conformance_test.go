@@ -102,12 +102,29 @@ func header(src, key string) string {
 func (c *corpusCase) runOperation(t *testing.T, opFile string) {
 	src := readFile(t, opFile)
 	base := strings.TrimSuffix(opFile, ".graphql")
+	for _, s := range c.subgraphs {
+		s.Reset()
+	}
+	plan, client := c.serve(t, src, false)
+	golden(t, base+".plan", []byte(plan))
+	goldenJSON(t, base+".response.json", client)
+	golden(t, base+".requests", []byte(c.requestCounts()))
+	// Tree plans (no batching, other waits) must give the very same response.
+	if _, tree := c.serve(t, src, true); !*update {
+		goldenJSON(t, base+".response.json", tree)
+	}
+}
+
+// serve sends the operation in src through a fresh gateway on the case's supergraph and
+// returns the plan text and the response without extensions.
+func (c *corpusCase) serve(t *testing.T, src string, treePlans bool) (string, []byte) {
 	sg, err := supergraph.Load(filepath.Join(c.dir, "supergraph.graphql"), c.sdl)
 	if err != nil {
 		t.Fatalf("load supergraph: %v", err)
 	}
 	cfg := executor.DefaultConfig()
 	cfg.Dev = true
+	cfg.TreePlans = treePlans
 	if l := header(src, "labels"); l != "" {
 		cfg.OverrideLabels = strings.Split(l, ",")
 	}
@@ -116,9 +133,6 @@ func (c *corpusCase) runOperation(t *testing.T, opFile string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(gw.Close)
-	for _, s := range c.subgraphs {
-		s.Reset()
-	}
 	body := map[string]any{"query": src}
 	if v := header(src, "variables"); v != "" {
 		var vars map[string]any
@@ -156,9 +170,7 @@ func (c *corpusCase) runOperation(t *testing.T, opFile string) {
 		Data   json.RawMessage `json:"data"`
 		Errors json.RawMessage `json:"errors,omitempty"`
 	}{resp.Data, resp.Errors})
-	golden(t, base+".plan", []byte(resp.Extensions.QueryPlan.Text))
-	goldenJSON(t, base+".response.json", client)
-	golden(t, base+".requests", []byte(c.requestCounts()))
+	return resp.Extensions.QueryPlan.Text, client
 }
 
 // requestCounts lists how many requests each subgraph received, one "name: n" per line.

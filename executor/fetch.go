@@ -110,10 +110,9 @@ func snippet(raw []byte) string {
 
 // fetchError reports a failed subgraph request. It has no path: the fields it would have
 // resolved come back null, and their nearest nullable parents say where.
-func fetchError(service string, targets []target, err error) gqlError {
+func fetchError(service string, err error) gqlError {
 	ge := newError(CodeSubgraphHTTP, fmt.Sprintf("request to subgraph %q failed: %v", service, err))
 	ge.Extensions["serviceName"] = service
-	_ = targets
 	return ge
 }
 
@@ -157,24 +156,25 @@ func subgraphPath(se map[string]any) []any {
 	return out
 }
 
-// entityErrors re-paths an error of an _entities call: "_entities.i.rest" becomes the path
-// of every object whose representation was i, followed by rest.
-func (e *execution) entityErrors(service string, se map[string]any, targets []target) []gqlError {
+// entityErrors re-paths an error of an entity request: "ALIAS.i.rest" (ALIAS is _entities,
+// or a part's alias in a batch) becomes the path of every object whose representation in
+// that part was i, followed by rest.
+func (e *execution) entityErrors(service string, se map[string]any, parts []*part) []gqlError {
 	p := subgraphPath(se)
-	if len(p) < 2 || p[0] != "_entities" {
+	if len(p) < 2 {
 		return []gqlError{subgraphError(service, se, nil)}
 	}
 	idx, ok := p[1].(int)
-	if !ok {
-		return []gqlError{subgraphError(service, se, nil)}
-	}
 	var out []gqlError
-	for _, t := range targets {
-		if t.rep != idx {
+	for _, pt := range parts {
+		if !ok || p[0] != pt.alias {
 			continue
 		}
-		full := append(responsePath(t.path), p[2:]...)
-		out = append(out, subgraphError(service, se, full))
+		for _, t := range pt.targets {
+			if t.rep == idx {
+				out = append(out, subgraphError(service, se, append(responsePath(t.path), p[2:]...)))
+			}
+		}
 	}
 	if len(out) == 0 {
 		out = append(out, subgraphError(service, se, nil))

@@ -31,6 +31,10 @@ type Config struct {
 	// DocumentCacheBytes bounds the cache of parsed and validated query texts and of their
 	// normalized operations, by the size of the texts (0 disables it).
 	DocumentCacheBytes int64
+	// TreePlans emits each fetch right after the fetches it needs (lower latency when
+	// subgraphs are slow) instead of waves that batch entity fetches per subgraph (fewer
+	// requests, the default).
+	TreePlans bool
 	// Dedup lets identical concurrent queries (same operation, variables, and authorization
 	// headers) share one execution. Mutations never share.
 	Dedup bool

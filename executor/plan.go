@@ -22,7 +22,7 @@ func (g *Gateway) plan(st *state, p *prepared) (*planner.Plan, error) {
 			return plan, nil
 		}
 	}
-	plan, err := planner.Build(st.sg, p.op, planner.Options{Labels: labels})
+	plan, err := planner.Build(st.sg, p.op, planner.Options{Labels: labels, Tree: g.cfg.TreePlans})
 	if err != nil {
 		return nil, err
 	}

@@ -185,28 +185,33 @@ func appendRepValue(buf []byte, t *ast.Type, sel *planner.SelectionSet, v any) (
 }
 
 // requestBody builds a subgraph request: the operation, the client variables it uses and,
-// for an entity fetch, the representations.
-func requestBody(f *planner.Fetch, vars map[string]any, reps [][]byte) ([]byte, error) {
+// for entity fetches, each part's representations under its variable.
+func requestBody(f *planner.Fetch, vars map[string]any, parts []*part) ([]byte, error) {
 	n := len(f.Operation) + 64
-	for _, r := range reps {
-		n += len(r) + 1
+	for _, p := range parts {
+		for _, r := range p.reps {
+			n += len(r) + 1
+		}
 	}
 	buf := make([]byte, 0, n)
 	buf = append(buf, `{"query":`...)
 	buf = appendString(buf, f.Operation)
 	buf = append(buf, `,"variables":{`...)
 	first := true
-	if reps != nil {
-		buf = appendString(buf, f.RepresentationsVariable)
+	for _, p := range parts {
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = appendString(buf, p.variable)
 		buf = append(buf, `:[`...)
-		for i, r := range reps {
+		for i, r := range p.reps {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, r...)
 		}
 		buf = append(buf, ']')
-		first = false
 	}
 	for _, name := range f.Variables {
 		v, ok := vars[name]

@@ -43,20 +43,22 @@ func (e *execution) run(n *planner.Node) {
 		e.rootFetch(n.Fetch)
 	case planner.KindFlatten:
 		e.entityFetch(n.Path, n.Node.Fetch)
+	case planner.KindBatch:
+		e.batchFetch(n)
 	}
 }
 
 func (e *execution) rootFetch(f *planner.Fetch) {
 	body, err := requestBody(f, e.vars, nil)
 	if err != nil {
-		e.fail(f.Service, nil, err)
+		e.fail(f.Service, err)
 		return
 	}
 	resp, err := e.send(f.Service, body)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
-		e.errs = append(e.errs, fetchError(f.Service, nil, err))
+		e.errs = append(e.errs, fetchError(f.Service, err))
 		return
 	}
 	applyRewrites(resp.Data, f.Rewrites)
@@ -66,47 +68,89 @@ func (e *execution) rootFetch(f *planner.Fetch) {
 	}
 }
 
+// part is one entity fetch of a request: its Flatten path's objects and representations,
+// and where its result is in the response (the _entities field's alias).
+type part struct {
+	fetch    *planner.Fetch
+	alias    string
+	variable string
+	targets  []target
+	reps     [][]byte
+}
+
 func (e *execution) entityFetch(path []string, f *planner.Fetch) {
+	e.entityParts(f, []*part{{fetch: f, alias: "_entities", variable: f.RepresentationsVariable}}, [][]string{path})
+}
+
+// batchFetch sends the entity fetches of a Batch node as one request.
+func (e *execution) batchFetch(n *planner.Node) {
+	parts := make([]*part, len(n.Nodes))
+	paths := make([][]string, len(n.Nodes))
+	for i, c := range n.Nodes {
+		parts[i] = &part{fetch: c.Node.Fetch, alias: n.Fetch.Batch[i].Alias, variable: n.Fetch.Batch[i].Variable}
+		paths[i] = c.Path
+	}
+	e.entityParts(n.Fetch, parts, paths)
+}
+
+// entityParts runs one subgraph request for one or more entity fetches (f holds the
+// operation) and merges each part's entities into its objects.
+func (e *execution) entityParts(f *planner.Fetch, parts []*part, paths [][]string) {
 	e.mu.Lock()
-	targets, reps := e.representations(path, f)
+	total := 0
+	for i, p := range parts {
+		p.targets, p.reps = e.representations(paths[i], p.fetch)
+		total += len(p.reps)
+	}
 	e.mu.Unlock()
-	if len(reps) == 0 {
+	if total == 0 {
 		return
 	}
-	body, err := requestBody(f, e.vars, reps)
-	if err != nil {
-		e.fail(f.Service, targets, err)
-		return
-	}
-	resp, err := e.send(f.Service, body)
+	resp, err := e.sendParts(f, parts)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
-		e.errs = append(e.errs, fetchError(f.Service, targets, err))
+		e.errs = append(e.errs, fetchError(f.Service, err))
 		return
 	}
-	entities, _ := resp.Data["_entities"].([]any)
-	for _, ent := range entities {
-		applyRewrites(ent, f.Rewrites)
-	}
-	if resp.Data != nil && entities == nil && len(resp.Errors) == 0 {
-		e.errs = append(e.errs, fetchError(f.Service, targets, errMissingEntities))
-	}
-	for _, t := range targets {
-		if t.rep < len(entities) {
-			if obj, ok := entities[t.rep].(map[string]any); ok {
+	for _, p := range parts {
+		entities, _ := resp.Data[p.alias].([]any)
+		if resp.Data != nil && entities == nil && len(resp.Errors) == 0 && len(p.reps) > 0 {
+			e.errs = append(e.errs, fetchError(f.Service, errMissingEntities))
+		}
+		for _, ent := range entities {
+			applyRewrites(ent, p.fetch.Rewrites)
+		}
+		for _, t := range p.targets {
+			if obj, ok := entityAt(entities, t.rep); ok {
 				e.merge(t.obj, obj)
 			}
 		}
 	}
 	for _, se := range resp.Errors {
-		e.errs = append(e.errs, e.entityErrors(f.Service, se, targets)...)
+		e.errs = append(e.errs, e.entityErrors(f.Service, se, parts)...)
 	}
 }
 
-func (e *execution) fail(service string, targets []target, err error) {
+func (e *execution) sendParts(f *planner.Fetch, parts []*part) (*subgraphResponse, error) {
+	body, err := requestBody(f, e.vars, parts)
+	if err != nil {
+		return nil, err
+	}
+	return e.send(f.Service, body)
+}
+
+func entityAt(entities []any, i int) (map[string]any, bool) {
+	if i >= len(entities) {
+		return nil, false
+	}
+	obj, ok := entities[i].(map[string]any)
+	return obj, ok
+}
+
+func (e *execution) fail(service string, err error) {
 	e.mu.Lock()
-	e.errs = append(e.errs, fetchError(service, targets, err))
+	e.errs = append(e.errs, fetchError(service, err))
 	e.mu.Unlock()
 }
 

@@ -14,6 +14,7 @@ func Build(sg *supergraph.Supergraph, op *Operation, opts Options) (*Plan, error
 	b := &builder{
 		sg:       sg,
 		labels:   opts.Labels,
+		tree:     opts.Tree,
 		kind:     op.Kind,
 		keys:     map[string]string{},
 		jumping:  map[string]bool{},
@@ -30,6 +31,7 @@ func Build(sg *supergraph.Supergraph, op *Operation, opts Options) (*Plan, error
 type builder struct {
 	sg     *supergraph.Supergraph
 	labels map[string]bool
+	tree   bool
 	kind   ast.Operation
 	steps  []*step
 	group  int

@@ -155,6 +155,15 @@ func checkSound(t *testing.T, p *planner.Plan) {
 			if n.Fetch.IsEntityFetch() != strings.Contains(n.Fetch.Operation, "_entities(") {
 				t.Errorf("fetch to %s: requirements and _entities disagree", n.Fetch.Service)
 			}
+		case planner.KindBatch:
+			for _, c := range n.Nodes {
+				if c.Kind != planner.KindFlatten || c.Node.Fetch.Service != n.Fetch.Service {
+					t.Errorf("Batch(%s) holds a %s to another subgraph", n.Fetch.Service, c.Kind)
+				}
+			}
+			if _, err := parser.ParseQuery(&ast.Source{Input: n.Fetch.Operation}); err != nil {
+				t.Errorf("batch to %s does not parse: %v", n.Fetch.Service, err)
+			}
 		case planner.KindSequence, planner.KindParallel:
 			if len(n.Nodes) < 2 {
 				t.Errorf("%s with %d children", n.Kind, len(n.Nodes))

@@ -1,16 +1,15 @@
 package planner
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// emit turns the steps into plan nodes. Each fetch is followed (in a Sequence) by the fetches
-// that need only it and what ran before it, so unrelated branches never wait for each other;
-// a fetch that needs several branches runs after the Parallel holding them. Mutation groups
-// run one after another.
+// emit turns the steps into plan nodes, per mutation group (one group for a query): waves
+// with batching by default, or a tree with Options.Tree.
 func (b *builder) emit(op *Operation) *Plan {
 	done := map[*step]bool{}
 	var groups []*Node
@@ -21,7 +20,13 @@ func (b *builder) emit(op *Operation) *Plan {
 				set = append(set, s)
 			}
 		}
-		if n := b.emitSet(op, set, done); n != nil {
+		var n *Node
+		if b.tree {
+			n = b.emitSet(op, set, done)
+		} else {
+			n = b.emitWaves(op, set)
+		}
+		if n != nil {
 			groups = append(groups, n)
 		}
 		for _, s := range set {
@@ -29,6 +34,123 @@ func (b *builder) emit(op *Operation) *Plan {
 		}
 	}
 	return &Plan{Node: wrap(KindSequence, flatten(groups))}
+}
+
+// emitWaves emits set as a Sequence of waves: a step's wave is one more than the latest wave
+// of the steps it needs. In a wave, entity fetches to one subgraph become one Batch.
+func (b *builder) emitWaves(op *Operation, set []*step) *Node {
+	level := map[*step]int{}
+	var depth func(s *step) int
+	depth = func(s *step) int {
+		if l, ok := level[s]; ok {
+			return l
+		}
+		l := 0
+		for d := range s.deps {
+			l = max(l, depth(d)+1)
+		}
+		level[s] = l
+		return l
+	}
+	var waves [][]*step
+	for _, s := range set {
+		l := depth(s)
+		for len(waves) <= l {
+			waves = append(waves, nil)
+		}
+		waves[l] = append(waves[l], s)
+	}
+	var seq []*Node
+	for _, wave := range waves {
+		var par []*Node
+		for _, same := range bySubgraph(wave) {
+			par = append(par, b.batchNode(op, same))
+		}
+		seq = append(seq, wrap(KindParallel, par))
+	}
+	return wrap(KindSequence, seq)
+}
+
+// bySubgraph groups a wave's steps: root fetches alone, entity fetches per subgraph, in
+// creation order.
+func bySubgraph(wave []*step) [][]*step {
+	var out [][]*step
+	index := map[string]int{}
+	for _, s := range wave {
+		if s.root {
+			out = append(out, []*step{s})
+			continue
+		}
+		if i, ok := index[s.graph]; ok {
+			out[i] = append(out[i], s)
+			continue
+		}
+		index[s.graph] = len(out)
+		out = append(out, []*step{s})
+	}
+	return out
+}
+
+// batchNode emits one step as it is, or several entity steps to one subgraph as a Batch.
+func (b *builder) batchNode(op *Operation, steps []*step) *Node {
+	if len(steps) == 1 {
+		return b.fetchNode(op, steps[0])
+	}
+	n := &Node{Kind: KindBatch}
+	for _, s := range steps {
+		n.Nodes = append(n.Nodes, b.fetchNode(op, s))
+	}
+	n.Fetch = batchFetch(op, steps[0].graph, n.Nodes)
+	return n
+}
+
+// batchFetch writes the combined operation of a Batch's Flatten parts: one aliased
+// _entities field per part, each with its own representations variable.
+func batchFetch(op *Operation, service string, parts []*Node) *Fetch {
+	prefix := batchVariablePrefix(op, len(parts))
+	f := &Fetch{Service: service}
+	used := map[string]bool{}
+	var decl, body strings.Builder
+	for i, part := range parts {
+		pf := part.Node.Fetch
+		bp := BatchPart{Alias: fmt.Sprintf("_e%d", i), Variable: fmt.Sprintf("%s%d", prefix, i)}
+		f.Batch = append(f.Batch, bp)
+		fmt.Fprintf(&decl, "$%s:[_Any!]!,", bp.Variable)
+		fmt.Fprintf(&body, "%s:_entities(representations:$%s)%s ", bp.Alias, bp.Variable, entitiesSelection(pf.Operation))
+		for _, v := range pf.Variables {
+			used[v] = true
+		}
+	}
+	for _, v := range op.Variables {
+		if used[v.Variable] {
+			f.Variables = append(f.Variables, v.Variable)
+			fmt.Fprintf(&decl, "$%s:%s,", v.Variable, v.Type.String())
+		}
+	}
+	f.Operation = "query(" + strings.TrimSuffix(decl.String(), ",") + "){" + strings.TrimSpace(body.String()) + "}"
+	return f
+}
+
+// entitiesSelection cuts the selection of _entities out of an entity fetch's operation.
+func entitiesSelection(operation string) string {
+	i := strings.Index(operation, "{_entities(")
+	j := strings.Index(operation[i:], "){") + i + 1
+	return operation[j : len(operation)-1]
+}
+
+// batchVariablePrefix picks a prefix p such that no client variable is named p0..p(n-1).
+func batchVariablePrefix(op *Operation, n int) string {
+	prefix := "r"
+	for {
+		free := true
+		for i := 0; i < n; i++ {
+			free = free && op.Variables.ForName(fmt.Sprintf("%s%d", prefix, i)) == nil
+		}
+		if free {
+			return prefix
+		}
+		prefix += "_"
+	}
 }
 
 // emitSet emits the steps of set, given that the steps in done have run.

@@ -7,14 +7,15 @@ import (
 	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
-// TestEmitJoinsBranches: a fetch that needs two independent branches runs after the
-// Parallel that holds them; a fetch that needs one branch stays inside it.
+// TestEmitJoinsBranches: in tree emission, a fetch that needs two independent branches runs
+// after the Parallel that holds them; a fetch that needs one branch stays inside it. In wave
+// emission both wait for the first wave.
 func TestEmitJoinsBranches(t *testing.T) {
 	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &builder{sg: sg}
+	b := &builder{sg: sg, tree: true}
 	mk := func(graph string, root bool, deps ...*step) *step {
 		s := &step{id: len(b.steps), graph: graph, root: root, path: []string{"x"}, sel: &fset{}, deps: map[*step]bool{}}
 		if root {
@@ -31,6 +32,43 @@ func TestEmitJoinsBranches(t *testing.T) {
 	c := mk("c", true)
 	mk("b", false, a)
 	mk("d", false, a, c)
+	if got, want := emitted(b), "Sequence Parallel Sequence a Flatten b c Flatten d "; got != want {
+		t.Errorf("tree: emitted %q, want %q", got, want)
+	}
+	b.tree = false
+	if got, want := emitted(b), "Sequence Parallel a c Parallel Flatten b Flatten d "; got != want {
+		t.Errorf("waves: emitted %q, want %q", got, want)
+	}
+}
+
+// TestEmitBatchesAWave: entity fetches of one wave to one subgraph become one Batch whose
+// operation holds one aliased _entities field per part.
+func TestEmitBatchesAWave(t *testing.T) {
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &builder{sg: sg}
+	root := &step{id: 0, graph: "a", root: true, sel: &fset{}, deps: map[*step]bool{}}
+	root.sel.field("id", "id", nil)
+	b.steps = append(b.steps, root)
+	for i, path := range []string{"x", "y"} {
+		s := &step{id: i + 1, graph: "b", path: []string{path}, sel: &fset{}, deps: map[*step]bool{root: true}}
+		s.sel.fragment("User").field("name", "name", nil)
+		b.steps = append(b.steps, s)
+	}
+	p := b.emit(&Operation{})
+	batch := p.Node.Nodes[1]
+	if batch.Kind != KindBatch || len(batch.Nodes) != 2 {
+		t.Fatalf("second wave is not a Batch of two:\n%s", p)
+	}
+	want := "query($r0:[_Any!]!,$r1:[_Any!]!){_e0:_entities(representations:$r0){... on User{name}} _e1:_entities(representations:$r1){... on User{name}}}"
+	if batch.Fetch.Operation != want {
+		t.Errorf("batched operation\n got %s\nwant %s", batch.Fetch.Operation, want)
+	}
+}
+
+func emitted(b *builder) string {
 	p := b.emit(&Operation{})
 	var kinds []string
 	p.Walk(func(n *Node) {
@@ -44,8 +82,5 @@ func TestEmitJoinsBranches(t *testing.T) {
 	for _, k := range kinds {
 		got += k + " "
 	}
-	want := "Sequence Parallel Sequence a Flatten b c Flatten d "
-	if got != want {
-		t.Fatalf("emitted %q, want %q\n%s", got, want, p)
-	}
+	return got
 }

@@ -6,6 +6,9 @@ const (
 	KindParallel = "Parallel"
 	KindFlatten  = "Flatten"
 	KindFetch    = "Fetch"
+	// KindBatch sends the entity fetches of its Flatten children, all to one subgraph and
+	// ready at the same time, as one request with one aliased _entities field each.
+	KindBatch = "Batch"
 )
 
 // Plan is a query plan: plain data, JSON-serializable and deterministic for a given
@@ -41,9 +44,18 @@ type Fetch struct {
 	RepresentationsVariable string `json:"representationsVariable,omitempty"`
 	// Rewrites rename internally aliased keys of the result back to the client's keys.
 	Rewrites []Rewrite `json:"rewrites,omitempty"`
+	// Batch is set on the Fetch of a Batch node: the alias and representations variable of
+	// each Flatten child's part of the combined operation, in order.
+	Batch []BatchPart `json:"batch,omitempty"`
 	// Requires is set on entity fetches: how to build a representation from each object at the
 	// Flatten path, by the object's __typename. Objects of other types are not sent.
 	Requires []*Requirement `json:"requires,omitempty"`
+}
+
+// BatchPart locates one entity fetch inside a batched operation.
+type BatchPart struct {
+	Alias    string `json:"alias"`
+	Variable string `json:"variable"`
 }
 
 // Requirement says how to build the representation of one type of entity.
@@ -86,4 +98,8 @@ func (p *Plan) Walk(fn func(*Node)) {
 type Options struct {
 	// Labels are the progressive override labels active for this request.
 	Labels map[string]bool
+	// Tree emits each fetch right after the fetches it needs, so unrelated branches never
+	// wait for each other. The default emits waves instead, and sends the entity fetches of
+	// one wave to one subgraph as one request: fewer requests, at the price of waits.
+	Tree bool
 }

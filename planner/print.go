@@ -47,6 +47,12 @@ func (w *planWriter) node(depth int, n *Node) {
 			w.node(depth+1, c)
 		}
 		w.line(depth, "},")
+	case KindBatch:
+		w.line(depth, fmt.Sprintf("Batch(service: %q) {", n.Fetch.Service))
+		for _, c := range n.Nodes {
+			w.node(depth+1, c)
+		}
+		w.line(depth, "},")
 	case KindFlatten:
 		w.line(depth, fmt.Sprintf("Flatten(path: %q) {", PathString(n.Path)))
 		w.node(depth+1, n.Node)

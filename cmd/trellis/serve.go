@@ -26,6 +26,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	dev := fs.Bool("dev", false, "development mode: query plans in responses on request")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long SIGTERM waits for requests in flight")
 	dedup := fs.Bool("dedup", false, "let identical concurrent queries share one execution")
+	tree := fs.Bool("tree-plans", false, "emit plans as trees (each fetch as soon as its inputs are ready) instead of batched waves")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); off when empty")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -39,6 +40,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	cfg := executor.DefaultConfig()
 	cfg.Dev = *dev
 	cfg.Dedup = *dedup
+	cfg.TreePlans = *tree
 	gw, err := executor.New(cfg, sg, nil, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
