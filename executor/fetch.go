@@ -40,7 +40,7 @@ func (e *execution) send(service string, body []byte) (*subgraphResponse, error)
 	}
 	defer resp.Body.Close()
 	limit := e.g.cfg.MaxSubgraphResponseBytes
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	raw, err := readBody(resp, limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading response: %w", err)
 	}
@@ -172,7 +172,7 @@ func (e *execution) entityErrors(service string, se map[string]any, parts []*par
 		}
 		for _, t := range pt.targets {
 			if t.rep == idx {
-				out = append(out, subgraphError(service, se, append(responsePath(t.path), p[2:]...)))
+				out = append(out, subgraphError(service, se, append(t.path.responsePath(), p[2:]...)))
 			}
 		}
 	}
@@ -180,4 +180,17 @@ func (e *execution) entityErrors(service string, se map[string]any, parts []*par
 		out = append(out, subgraphError(service, se, nil))
 	}
 	return out
+}
+
+// readBody reads at most limit+1 bytes of a response body, in one allocation when the
+// response declares its length.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
 }

@@ -20,7 +20,7 @@ type doerFunc func(*http.Request) (*http.Response, error)
 func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 func reply(status int, body string) *http.Response {
-	return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader(body)), Header: http.Header{}}
+	return &http.Response{StatusCode: status, ContentLength: -1, Body: io.NopCloser(strings.NewReader(body)), Header: http.Header{}}
 }
 
 func fuzzGateway(t testing.TB, doer executor.Doer) *executor.Gateway {

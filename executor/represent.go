@@ -3,14 +3,13 @@ package executor
 import (
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
-	"slices"
 )
 
 // target is an object at a Flatten path that an entity fetch resolves.
 type target struct {
 	obj  map[string]any
-	path []pathElem // the object's response path, for errors
-	rep  int        // index of its representation in the _entities call
+	path *pathNode // the object's response path, for errors
+	rep  int       // index of its representation in the _entities call
 }
 
 // representations finds the objects at path and builds their representations, one per
@@ -20,7 +19,7 @@ func (e *execution) representations(path []string, f *planner.Fetch) ([]target, 
 	var targets []target
 	var reps [][]byte
 	seen := map[string]int{}
-	walkPath(e.data, path, nil, func(obj map[string]any, p []pathElem) {
+	walkPath(e.data, path, nil, func(obj map[string]any, p *pathNode) {
 		typename, _ := obj["__typename"].(string)
 		req := e.requirementFor(f, typename)
 		if req == nil || !hasKeys(obj, req.Keys) {
@@ -38,7 +37,7 @@ func (e *execution) representations(path []string, f *planner.Fetch) ([]target, 
 			seen[string(buf)] = idx
 			reps = append(reps, buf)
 		}
-		targets = append(targets, target{obj: obj, path: slices.Clone(p), rep: idx})
+		targets = append(targets, target{obj: obj, path: p, rep: idx})
 	})
 	return targets, reps
 }
@@ -84,7 +83,7 @@ func hasKeys(obj map[string]any, keys []string) bool {
 }
 
 // walkPath calls fn for every object reached from v along path.
-func walkPath(v any, path []string, at []pathElem, fn func(map[string]any, []pathElem)) {
+func walkPath(v any, path []string, at *pathNode, fn func(map[string]any, *pathNode)) {
 	if len(path) == 0 {
 		if obj, ok := v.(map[string]any); ok {
 			fn(obj, at)
@@ -96,7 +95,7 @@ func walkPath(v any, path []string, at []pathElem, fn func(map[string]any, []pat
 	case seg == "@":
 		list, _ := v.([]any)
 		for i, item := range list {
-			walkPath(item, path[1:], append(at, pathElem{index: i}), fn)
+			walkPath(item, path[1:], &pathNode{at, pathElem{index: i}}, fn)
 		}
 	case len(seg) > 3 && seg[0] == '|':
 		obj, ok := v.(map[string]any)
@@ -111,7 +110,7 @@ func walkPath(v any, path []string, at []pathElem, fn func(map[string]any, []pat
 		if !ok {
 			return
 		}
-		walkPath(obj[seg], path[1:], append(at, pathElem{key: seg}), fn)
+		walkPath(obj[seg], path[1:], &pathNode{at, pathElem{key: seg}}, fn)
 	}
 }
 

@@ -157,7 +157,7 @@ func (e *execution) fail(service string, err error) {
 // applyRewrites moves internally aliased values back under the client's keys.
 func applyRewrites(data any, rewrites []planner.Rewrite) {
 	for _, rw := range rewrites {
-		walkPath(data, rw.Path, nil, func(obj map[string]any, _ []pathElem) {
+		walkPath(data, rw.Path, nil, func(obj map[string]any, _ *pathNode) {
 			if v, ok := obj[rw.From]; ok {
 				obj[rw.To] = v
 				delete(obj, rw.From)
