@@ -32,9 +32,14 @@ func decodeJSON(raw []byte) (any, error) {
 // maxJSONDepth bounds nesting, as encoding/json does, so hostile input cannot exhaust the stack.
 const maxJSONDepth = 10_000
 
+// maxJSONValues bounds the values of one body: a body of empty objects costs some 70 bytes
+// of memory per 3 bytes of input, so the byte limit alone does not bound memory.
+const maxJSONValues = 1_000_000
+
 type decoder struct {
-	raw []byte
-	pos int
+	raw    []byte
+	pos    int
+	values int
 }
 
 var errUnexpectedEnd = errors.New("unexpected end of JSON input")
@@ -60,6 +65,9 @@ func (d *decoder) value(depth int) (any, error) {
 	}
 	if depth > maxJSONDepth {
 		return nil, d.fail("nested too deeply")
+	}
+	if d.values++; d.values > maxJSONValues {
+		return nil, d.fail(fmt.Sprintf("more than %d values", maxJSONValues))
 	}
 	switch c := d.raw[d.pos]; {
 	case c == '{':

@@ -3,6 +3,7 @@ package executor
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +30,13 @@ var decodeSeeds = []string{
 func TestDecodeJSONMatchesEncodingJSON(t *testing.T) {
 	for _, s := range decodeSeeds {
 		checkDecode(t, []byte(s))
+	}
+}
+
+func TestDecodeJSONBoundsValues(t *testing.T) {
+	raw := []byte("[" + strings.Repeat("{},", maxJSONValues) + "{}]")
+	if _, err := decodeJSON(raw); err == nil || !strings.Contains(err.Error(), "more than 1000000 values") {
+		t.Fatalf("got %v, want the value bound", err)
 	}
 }
 

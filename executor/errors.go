@@ -18,6 +18,8 @@ const (
 	CodeSubgraphHTTP     = "SUBREQUEST_HTTP_ERROR"
 	CodeSubgraphResponse = "SUBREQUEST_MALFORMED_RESPONSE"
 	CodeInternal         = "INTERNAL_SERVER_ERROR"
+	CodeTimeout          = "GATEWAY_TIMEOUT"
+	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
 )
 
 // gqlError is one entry of a response's "errors".

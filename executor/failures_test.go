@@ -55,25 +55,7 @@ const productsData = `{
 
 func failingGateway(t *testing.T, inventoryURL string, timeout time.Duration) *executor.Gateway {
 	t.Helper()
-	products, err := subgraphtest.New("products", productsSDL, []byte(productsData))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(products)
-	t.Cleanup(srv.Close)
-	sdl := strings.NewReplacer("INVENTORY_URL", inventoryURL, "PRODUCTS_URL", srv.URL).Replace(failSupergraph)
-	sg, err := supergraph.Load("fail.graphql", sdl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := executor.DefaultConfig()
-	cfg.SubgraphTimeout = timeout
-	gw, err := executor.New(cfg, sg, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gw.Close)
-	return gw
+	return limitedGateway(t, inventoryURL, func(c *executor.Config) { c.SubgraphTimeout = timeout })
 }
 
 func handlerURL(t *testing.T, h http.HandlerFunc) string {
@@ -233,4 +215,54 @@ func jsonEscape(s string) string {
 	enc.Encode(s)
 	out := bytes.TrimSpace(b.Bytes())
 	return string(out[1 : len(out)-1])
+}
+
+// TestLimits: a response over MaxResponseBytes and an execution over RequestTimeout fail with
+// a clear error instead of growing or waiting without bound.
+func TestLimits(t *testing.T) {
+	slow := handlerURL(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	t.Run("response too large", func(t *testing.T) {
+		gw := limitedGateway(t, slow, func(c *executor.Config) { c.MaxResponseBytes = 20 })
+		_, body := post(t, gw, `{ topProducts { name } }`)
+		want := `{"data":null,"errors":[{"message":"the response would exceed 20 bytes; select less, or ask the operator to raise max_response_bytes","extensions":{"code":"RESPONSE_TOO_LARGE"}}]}`
+		if body != want {
+			t.Errorf("got  %s\nwant %s", body, want)
+		}
+	})
+	t.Run("request timeout", func(t *testing.T) {
+		gw := limitedGateway(t, slow, func(c *executor.Config) { c.RequestTimeout = 200 * time.Millisecond })
+		_, body := post(t, gw, `{ topProducts { name inStock } }`)
+		if !strings.Contains(body, `"message":"the operation did not finish within 200ms","extensions":{"code":"GATEWAY_TIMEOUT"}`) ||
+			!strings.Contains(body, `{"name":"Table","inStock":null}`) {
+			t.Errorf("got %s", body)
+		}
+	})
+}
+
+func limitedGateway(t *testing.T, inventoryURL string, set func(*executor.Config)) *executor.Gateway {
+	products, err := subgraphtest.New("products", productsSDL, []byte(productsData))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(products)
+	t.Cleanup(srv.Close)
+	sdl := strings.NewReplacer("INVENTORY_URL", inventoryURL, "PRODUCTS_URL", srv.URL).Replace(failSupergraph)
+	sg, err := supergraph.Load("limits.graphql", sdl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := executor.DefaultConfig()
+	set(&cfg)
+	gw, err := executor.New(cfg, sg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.Close)
+	return gw
 }

@@ -40,6 +40,11 @@ type Config struct {
 	Dedup bool
 	// SubgraphTimeout bounds one subgraph request.
 	SubgraphTimeout time.Duration
+	// RequestTimeout bounds the execution of one operation, all its fetches included.
+	RequestTimeout time.Duration
+	// MaxResponseBytes bounds the response written for one operation: entities merged into
+	// many places can make a small query's answer huge. Past it the request fails.
+	MaxResponseBytes int
 	// MaxSubgraphResponseBytes bounds one subgraph response body.
 	MaxSubgraphResponseBytes int64
 	// OverrideLabels are progressive-override labels that are always active. Labels of the
@@ -55,7 +60,9 @@ func DefaultConfig() Config {
 		PlanCacheSize:            10_000,
 		DocumentCacheBytes:       32 << 20,
 		SubgraphTimeout:          30 * time.Second,
-		MaxSubgraphResponseBytes: 64 << 20,
+		RequestTimeout:           60 * time.Second,
+		MaxResponseBytes:         64 << 20,
+		MaxSubgraphResponseBytes: 16 << 20,
 	}
 }
 
@@ -75,6 +82,12 @@ func (c Config) Validate() error {
 	}
 	if c.SubgraphTimeout <= 0 {
 		return errors.New("subgraph_timeout must be positive, e.g. 30s")
+	}
+	if c.RequestTimeout <= 0 {
+		return errors.New("request_timeout must be positive, e.g. 60s")
+	}
+	if c.MaxResponseBytes <= 0 {
+		return errors.New("max_response_bytes must be positive")
 	}
 	if c.MaxSubgraphResponseBytes <= 0 {
 		return errors.New("max_subgraph_response_bytes must be positive")

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,13 +97,22 @@ func dedupKey(r *http.Request, p *prepared, withPlan bool) string {
 
 // execute runs a plan and returns the response body.
 func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *planner.Plan, withPlan bool) []byte {
+	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
+	defer cancel()
 	e := &execution{g: g, st: st, ctx: ctx, vars: p.vars, data: map[string]any{}}
 	e.run(plan.Node)
+	if ctx.Err() != nil {
+		e.errs = append(e.errs, newError(CodeTimeout, fmt.Sprintf("the operation did not finish within %s", g.cfg.RequestTimeout)))
+	}
 	e.introspection(p.op)
-	pr := &projector{errs: e.errs, buf: make([]byte, 0, e.received.Load()+1024)}
+	pr := &projector{errs: e.errs, max: g.cfg.MaxResponseBytes, buf: make([]byte, 0, min(e.received.Load()+1024, int64(g.cfg.MaxResponseBytes)))}
 	pr.buf = append(pr.buf, `{"data":`...)
 	if !pr.project(p.op.Selection, e.data) {
 		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)
+	}
+	if pr.tooLarge {
+		return appendJSON(nil, map[string]any{"data": nil, "errors": []gqlError{newError(CodeResponseTooLarge,
+			fmt.Sprintf("the response would exceed %d bytes; select less, or ask the operator to raise max_response_bytes", g.cfg.MaxResponseBytes))}})
 	}
 	errs := append(e.errs, pr.add...)
 	sortErrors(errs)

@@ -11,10 +11,13 @@ import (
 // the planner added (keys, requirements, __typename) are not selected, so they never leak.
 // A null in a non-null position cuts the buffer back to the nearest nullable parent.
 type projector struct {
-	buf  []byte
-	path []pathElem
-	errs []gqlError // errors already in the response, to avoid reporting a null twice
-	add  []gqlError
+	buf []byte
+	// max bounds buf; past it the projection stops and tooLarge is set.
+	max      int
+	tooLarge bool
+	path     []pathElem
+	errs     []gqlError // errors already in the response, to avoid reporting a null twice
+	add      []gqlError
 }
 
 // project writes the data object for the root selection; ok is false when a non-null root
@@ -24,6 +27,10 @@ func (p *projector) project(sel *planner.SelectionSet, data map[string]any) bool
 }
 
 func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typename string) bool {
+	if p.max > 0 && len(p.buf) > p.max {
+		p.tooLarge = true
+		return false
+	}
 	var c *planner.Case
 	if sel.Abstract() {
 		if t, ok := obj["__typename"].(string); ok {

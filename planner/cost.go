@@ -6,9 +6,10 @@ package planner
 const maxJumpDepth = 6
 
 type costKey struct {
-	graph string
-	field *Field
-	prov  *SelectionSet
+	graph, typeName string
+	field           *Field
+	prov            *SelectionSet
+	depth           int // the hop bound cuts deeper searches short: their results differ
 }
 
 type costResult struct {
@@ -69,7 +70,7 @@ func (b *builder) costSub(graph, typeName string, f *Field, prov *SelectionSet, 
 	if f.Selection == nil {
 		return 0, true
 	}
-	k := costKey{graph: graph, field: f, prov: prov}
+	k := costKey{graph: graph, typeName: typeName, field: f, prov: prov, depth: depth}
 	if r, ok := b.costMemo[k]; ok {
 		return r.cost, r.ok
 	}

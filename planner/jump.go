@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/trellis-gql/trellis/schema/supergraph"
@@ -154,10 +155,16 @@ func (b *builder) typeCondition(graph, typeName string) string {
 	if in == nil || !in.InterfaceObject {
 		return typeName
 	}
+	// The first interface by name: a type filed under two interface objects of one graph
+	// is sent as the same one every time.
+	var ifaces []string
 	for iface := range in.Implements {
-		return iface
+		ifaces = append(ifaces, iface)
 	}
-	return typeName
+	if len(ifaces) == 0 {
+		return typeName
+	}
+	return slices.Min(ifaces)
 }
 
 // interfaceOwner finds a subgraph that has iface as a real interface with a resolvable key

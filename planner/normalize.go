@@ -286,6 +286,10 @@ func writeKey(b *strings.Builder, s *SelectionSet) {
 			if j > 0 {
 				b.WriteByte(' ')
 			}
+			if f.Output != "" {
+				b.WriteString(f.Output)
+				b.WriteByte('=')
+			}
 			if f.Alias != f.Name {
 				b.WriteString(f.Alias)
 				b.WriteByte(':')

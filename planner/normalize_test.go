@@ -66,6 +66,27 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// TestNormalizeKeyKeepsResponseKeys: a client field aliased "__typename" and one aliased like
+// its internal key answer under different response keys, so they must not share a key (a
+// plan, or a deduplicated response).
+func TestNormalizeKeyKeepsResponseKeys(t *testing.T) {
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := normalizeKey(t, sg, `{ __typename: me { id } }`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := normalizeKey(t, sg, `{ trellis__typename: me { id } }`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == b {
+		t.Fatalf("both normalize to %s", a)
+	}
+}
+
 // TestNormalizeBound: fragments that double at every level are refused once the expansion
 // passes MaxSelections, instead of growing without bound.
 func TestNormalizeBound(t *testing.T) {

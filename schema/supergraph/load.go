@@ -261,8 +261,10 @@ func (d *decoder) membership() {
 // graph that declares it, with the interface's keys and fields: that graph resolves them
 // through _entities with the interface's name as __typename.
 func (d *decoder) interfaceObjects() {
-	for _, it := range d.s.Types {
-		for g, in := range it.In {
+	for _, name := range sortedKeys(d.s.Types) {
+		it := d.s.Types[name]
+		for _, g := range sortedKeys(it.In) {
+			in := it.In[g]
 			if !in.InterfaceObject {
 				continue
 			}
@@ -280,6 +282,15 @@ func (d *decoder) interfaceObjects() {
 			}
 		}
 	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func (d *decoder) graphArg(dir *ast.Directive) *Graph {
