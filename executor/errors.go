@@ -100,14 +100,3 @@ func comparePaths(a, b []any) int {
 	}
 	return cmp.Compare(len(a), len(b))
 }
-
-// related reports whether a and b are on one branch: one path is a prefix of the other.
-func related(a, b []any) bool {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

@@ -161,19 +161,17 @@ func subgraphPath(se map[string]any) []any {
 // that part was i, followed by rest.
 func (e *execution) entityErrors(service string, se map[string]any, parts []*part) []gqlError {
 	p := subgraphPath(se)
-	if len(p) < 2 {
-		return []gqlError{subgraphError(service, se, nil)}
+	idx, ok := 0, false
+	if len(p) >= 2 {
+		idx, ok = p[1].(int)
 	}
-	idx, ok := p[1].(int)
 	var out []gqlError
 	for _, pt := range parts {
 		if !ok || p[0] != pt.alias {
 			continue
 		}
-		for _, t := range pt.targets {
-			if t.rep == idx {
-				out = append(out, subgraphError(service, se, append(t.path.responsePath(), p[2:]...)))
-			}
+		for _, t := range pt.byRep()[idx] {
+			out = append(out, subgraphError(service, se, append(t.path.responsePath(), p[2:]...)))
 		}
 	}
 	if len(out) == 0 {

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,6 +19,10 @@ type projector struct {
 	path     []pathElem
 	errs     []gqlError // errors already in the response, to avoid reporting a null twice
 	add      []gqlError
+	// explained holds every prefix of every error path, exact the error paths themselves;
+	// explainedAll is set by a pathless error. Built on the first null.
+	explained, exact map[string]bool
+	explainedAll     bool
 }
 
 // project writes the data object for the root selection; ok is false when a non-null root
@@ -124,11 +129,18 @@ func (p *projector) valueInner(parent string, f *planner.Field, t *ast.Type, v a
 	return p.object(f.Selection, obj, t.Name())
 }
 
-// nullError reports a null in a non-null position, unless an error already explains it.
+// nullError reports a null in a non-null position, unless an error already explains it: a
+// pathless error, or one whose path is on this branch (a prefix of this path, or below it).
 func (p *projector) nullError(parent string, f *planner.Field) {
 	path := responsePath(p.path)
-	for _, e := range p.errs {
-		if e.Path == nil || related(e.Path, path) {
+	if p.explained == nil {
+		p.indexErrors()
+	}
+	if p.explainedAll || p.explained[pathKey(path, len(path))] {
+		return
+	}
+	for i := 0; i < len(path); i++ {
+		if p.exact[pathKey(path, i)] {
 			return
 		}
 	}
@@ -136,6 +148,32 @@ func (p *projector) nullError(parent string, f *planner.Field) {
 		Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, f.Name),
 		Path:    path,
 	})
+}
+
+// indexErrors indexes the errors already in the response once, so that checking a null
+// costs the length of its path, not the number of errors.
+func (p *projector) indexErrors() {
+	p.explained, p.exact = map[string]bool{}, map[string]bool{}
+	for _, e := range p.errs {
+		if e.Path == nil {
+			p.explainedAll = true
+			return
+		}
+		p.exact[pathKey(e.Path, len(e.Path))] = true
+		for i := 0; i <= len(e.Path); i++ {
+			p.explained[pathKey(e.Path, i)] = true
+		}
+	}
+}
+
+// pathKey is the first n elements of path as a map key.
+func pathKey(path []any, n int) string {
+	var b strings.Builder
+	for _, el := range path[:n] {
+		fmt.Fprint(&b, el)
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 func (p *projector) typeError(f *planner.Field, want string) {

@@ -76,6 +76,18 @@ type part struct {
 	variable string
 	targets  []target
 	reps     [][]byte
+	index    map[int][]target // targets by representation, built for the first error
+}
+
+// byRep returns the part's targets by representation index.
+func (p *part) byRep() map[int][]target {
+	if p.index == nil {
+		p.index = map[int][]target{}
+		for _, t := range p.targets {
+			p.index[t.rep] = append(p.index[t.rep], t)
+		}
+	}
+	return p.index
 }
 
 func (e *execution) entityFetch(path []string, f *planner.Fetch) {
