@@ -12,20 +12,35 @@ import (
 // Build plans a normalized operation against a supergraph.
 func Build(sg *supergraph.Supergraph, op *Operation, opts Options) (*Plan, error) {
 	b := &builder{
-		sg:       sg,
-		labels:   opts.Labels,
-		tree:     opts.Tree,
-		kind:     op.Kind,
-		keys:     map[string]string{},
-		jumping:  map[string]bool{},
-		fieldSet: map[string]*SelectionSet{},
-		costMemo: map[costKey]costResult{},
+		sg:         sg,
+		labels:     opts.Labels,
+		tree:       opts.Tree,
+		kind:       op.Kind,
+		keys:       map[string]string{},
+		jumping:    map[string]bool{},
+		fieldSet:   map[string]*SelectionSet{},
+		costMemo:   map[costKey]costResult{},
+		byLocation: map[string][]*step{},
 	}
 	b.registerClient(nil, op.Selection)
 	if err := b.planRoot(op.Selection); err != nil {
 		return nil, err
 	}
+	if b.err != nil {
+		return nil, b.err
+	}
 	return b.emit(op), nil
+}
+
+// MaxFetches bounds the fetches of one plan: fragments that expand into many entity jumps
+// would otherwise make planning, and every request of the operation, arbitrarily expensive.
+const MaxFetches = 1000
+
+// fail records the first error of a step that cannot return one.
+func (b *builder) fail(err error) {
+	if b.err == nil {
+		b.err = err
+	}
 }
 
 type builder struct {
@@ -41,6 +56,9 @@ type builder struct {
 	jumping  map[string]bool
 	fieldSet map[string]*SelectionSet
 	costMemo map[costKey]costResult
+	// byLocation indexes steps by stepKey (entity steps) or stepKey+root (root steps).
+	byLocation map[string][]*step
+	err        error
 }
 
 // planRoot places each root field in the subgraph that resolves it most cheaply. Query
@@ -97,12 +115,7 @@ func (b *builder) chooseRoot(rootType string, f *Field, cur *step) (string, erro
 }
 
 func (b *builder) hasRoot(graph string) bool {
-	for _, s := range b.steps {
-		if s.root && s.graph == graph && s.group == b.group {
-			return true
-		}
-	}
-	return false
+	return len(b.byLocation[b.stepKey(graph, nil)+"\x00root"]) > 0
 }
 
 // planFields places the fields selected on concrete type typeName, at path, into step s at

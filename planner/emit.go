@@ -190,7 +190,7 @@ func (b *builder) emitSet(op *Operation, set []*step, done map[*step]bool) *Node
 	}
 	after := copyDone(done)
 	for _, s := range set {
-		if !containsStep(left, s) {
+		if !slices.Contains(left, s) {
 			after[s] = true
 		}
 	}
@@ -233,10 +233,6 @@ func copyDone(m map[*step]bool) map[*step]bool {
 		out[k] = v
 	}
 	return out
-}
-
-func containsStep(list []*step, s *step) bool {
-	return slices.Contains(list, s)
 }
 
 // wrap returns nil for no nodes, the node itself for one, else a node of kind holding them.

@@ -106,3 +106,32 @@ func TestNormalizeBound(t *testing.T) {
 		t.Fatalf("got %v, want the selection bound", err)
 	}
 }
+
+// TestPlanBound: an operation whose expansion needs more than MaxFetches entity fetches is
+// refused by the planner instead of planned for seconds.
+func TestPlanBound(t *testing.T) {
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("query { me { ...F0 } }\n")
+	const levels = 11
+	for i := 0; i < levels; i++ {
+		n := strconv.Itoa(i + 1)
+		b.WriteString("fragment F" + strconv.Itoa(i) + " on User { x: reviews { author { name ...F" + n + " } } y: reviews { author { name ...F" + n + " } } }\n")
+	}
+	b.WriteString("fragment F" + strconv.Itoa(levels) + " on User { name }\n")
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, b.String(), nil)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	op, err := planner.Normalize(sg.API, doc.Operations[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = planner.Build(sg, op, planner.Options{})
+	if err == nil || !strings.Contains(err.Error(), "more than 1000 subgraph fetches") {
+		t.Fatalf("got %v, want the fetch bound", err)
+	}
+}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -123,9 +124,9 @@ func valueVariables(v *ast.Value, seen map[string]bool) {
 // A step whose representation would need one field name twice with different arguments
 // (two requirements of one field) cannot be shared: the representation has one key per name.
 func (b *builder) entityStep(graph string, path []string, deps map[*step]bool, typename string, req []*Field) *step {
-	for _, c := range b.steps {
-		if c.root || c.graph != graph || c.group != b.group || !samePath(c.path, path) || b.wouldCycle(c, deps) ||
-			!c.accepts(typename, req) {
+	key := b.stepKey(graph, path)
+	for _, c := range b.byLocation[key] {
+		if b.wouldCycle(c, deps) || !c.accepts(typename, req) {
 			continue
 		}
 		for d := range deps {
@@ -133,33 +134,42 @@ func (b *builder) entityStep(graph string, path []string, deps map[*step]bool, t
 		}
 		return c
 	}
-	s := &step{id: len(b.steps), graph: graph, path: path, group: b.group, sel: &fset{}, deps: map[*step]bool{}}
+	s := b.newStep(graph, path, false)
 	for d := range deps {
 		s.deps[d] = true
 	}
-	b.steps = append(b.steps, s)
+	b.byLocation[key] = append(b.byLocation[key], s)
 	return s
 }
 
 // rootStep finds or starts the root fetch of graph in the current group.
 func (b *builder) rootStep(graph string) *step {
-	for _, c := range b.steps {
-		if c.root && c.graph == graph && c.group == b.group {
-			return c
-		}
+	key := b.stepKey(graph, nil) + "\x00root"
+	if c := b.byLocation[key]; len(c) > 0 {
+		return c[0]
 	}
-	s := &step{id: len(b.steps), graph: graph, root: true, group: b.group, sel: &fset{}, deps: map[*step]bool{}}
+	s := b.newStep(graph, nil, true)
+	b.byLocation[key] = []*step{s}
+	return s
+}
+
+func (b *builder) newStep(graph string, path []string, root bool) *step {
+	if len(b.steps) == MaxFetches {
+		b.fail(fmt.Errorf("operation too large: it needs more than %d subgraph fetches", MaxFetches))
+	}
+	s := &step{id: len(b.steps), graph: graph, path: path, root: root, group: b.group, sel: &fset{}, deps: map[*step]bool{}}
 	b.steps = append(b.steps, s)
 	return s
 }
 
+// findStep reports whether an entity fetch to graph at path exists in the current group.
 func (b *builder) findStep(graph string, path []string) bool {
-	for _, c := range b.steps {
-		if !c.root && c.graph == graph && c.group == b.group && samePath(c.path, path) {
-			return true
-		}
-	}
-	return false
+	return len(b.byLocation[b.stepKey(graph, path)]) > 0
+}
+
+// stepKey identifies a location of entity fetches: group, subgraph and path.
+func (b *builder) stepKey(graph string, path []string) string {
+	return fmt.Sprintf("%d\x00%s\x00%s", b.group, graph, strings.Join(path, "\x00"))
 }
 
 // wouldCycle reports whether making c wait for deps creates a cycle.
@@ -292,18 +302,6 @@ func mergeSelection(a, b *SelectionSet) *SelectionSet {
 		}
 	}
 	return out
-}
-
-func samePath(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // childPath is the response path of the value of field f selected at path.
