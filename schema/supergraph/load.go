@@ -161,7 +161,7 @@ func (d *decoder) fields(def *ast.Definition, t *Type) {
 				// directly, e.g. an interface field only implementations resolve.
 				continue
 			}
-			f.In[g.Name] = d.fieldIn(dir, fd)
+			f.In[g.Name] = d.fieldIn(dir, def.Name, fd)
 		}
 		if len(dirs) > 0 {
 			continue
@@ -174,7 +174,7 @@ func (d *decoder) fields(def *ast.Definition, t *Type) {
 	}
 }
 
-func (d *decoder) fieldIn(dir *ast.Directive, fd *ast.FieldDefinition) *FieldIn {
+func (d *decoder) fieldIn(dir *ast.Directive, parent string, fd *ast.FieldDefinition) *FieldIn {
 	in := &FieldIn{
 		External:       boolArg(dir, "external", false),
 		UsedOverridden: boolArg(dir, "usedOverridden", false),
@@ -185,7 +185,7 @@ func (d *decoder) fieldIn(dir *ast.Directive, fd *ast.FieldDefinition) *FieldIn 
 		ProvidesRaw:    strArg(dir, "provides"),
 	}
 	if in.RequiresRaw != "" {
-		in.Requires, _ = d.fieldSetOnParent(dir.Position, in.RequiresRaw)
+		in.Requires, _ = d.fieldSet(dir.Position, parent, in.RequiresRaw)
 	}
 	if in.ProvidesRaw != "" {
 		in.Provides, _ = d.fieldSet(dir.Position, fd.Type.Name(), in.ProvidesRaw)
@@ -305,19 +305,58 @@ func (d *decoder) graphArg(dir *ast.Directive) *Graph {
 	return g
 }
 
-// fieldSet parses a join__FieldSet selected on typeName.
+// fieldSet parses a join__FieldSet selected on typeName and checks it against the schema:
+// a key or requirement naming a field that does not exist is refused at load, not met as a
+// puzzling planning failure later.
 func (d *decoder) fieldSet(pos *ast.Position, typeName, fs string) (ast.SelectionSet, bool) {
 	doc, err := parser.ParseQuery(&ast.Source{Input: "{" + fs + "}"})
 	if err != nil || len(doc.Operations) != 1 {
 		d.errs.add(pos, "field set %q on %s does not parse: %v", fs, typeName, err)
 		return nil, false
 	}
-	return doc.Operations[0].SelectionSet, true
+	set := doc.Operations[0].SelectionSet
+	if problem := checkFieldSet(d.s.Schema, typeName, set); problem != "" {
+		d.errs.add(pos, "field set %q on %s: %s", fs, typeName, problem)
+		return nil, false
+	}
+	return set, true
 }
 
-// fieldSetOnParent parses a requires field set; it is checked against its type by the planner.
-func (d *decoder) fieldSetOnParent(pos *ast.Position, fs string) (ast.SelectionSet, bool) {
-	return d.fieldSet(pos, "its type", fs)
+// checkFieldSet returns what is wrong with set selected on typeName, or "".
+func checkFieldSet(schema *ast.Schema, typeName string, set ast.SelectionSet) string {
+	def := schema.Types[typeName]
+	if def == nil {
+		return fmt.Sprintf("unknown type %s", typeName)
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__typename" {
+				continue
+			}
+			fd := def.Fields.ForName(s.Name)
+			if fd == nil {
+				return fmt.Sprintf("%s has no field %q", typeName, s.Name)
+			}
+			if problem := checkFieldSet(schema, fd.Type.Name(), s.SelectionSet); len(s.SelectionSet) > 0 && problem != "" {
+				return problem
+			}
+		case *ast.InlineFragment:
+			if s.TypeCondition != "" && schema.Types[s.TypeCondition] == nil {
+				return fmt.Sprintf("unknown type %s in a fragment", s.TypeCondition)
+			}
+			cond := s.TypeCondition
+			if cond == "" {
+				cond = typeName
+			}
+			if problem := checkFieldSet(schema, cond, s.SelectionSet); problem != "" {
+				return problem
+			}
+		default:
+			return "fragment spreads are not allowed in field sets"
+		}
+	}
+	return ""
 }
 
 func nameOf(g *Graph) string {

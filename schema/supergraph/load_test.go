@@ -93,7 +93,11 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown graph", strings.Replace(base, "@join__field(graph: ACCOUNTS)\n    user(", "@join__field(graph: NOPE)\n    user(", 1),
 			"graph NOPE is not a value of join__Graph"},
 		{"bad field set", strings.Replace(base, `requires: "price weight"`, `requires: "price {"`, 1),
-			`field set "price {" on its type does not parse`},
+			`field set "price {" on Product does not parse`},
+		{"unknown field in a requirement", strings.Replace(base, `requires: "price weight"`, `requires: "price height"`, 1),
+			`field set "price height" on Product: Product has no field "height"`},
+		{"unknown field in a key", strings.Replace(base, `key: "upc")`, `key: "sku")`, 1),
+			`field set "sku" on Product: Product has no field "sku"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
