@@ -8,9 +8,11 @@
 //	gateway.go   Config, New, the loaded supergraph and its caches
 //	handler.go   HTTP in and out (graphqlhttp parses the request)
 //	prepare.go   parse, validate, pick the operation, coerce variables, normalize
+//	documents.go the caches of parsed documents and normalized operations
 //	plan.go      plan-cache lookup and override labels
-//	run.go       walks the plan: Sequence, Parallel, Flatten, Fetch
+//	run.go       walks the plan: Sequence, Parallel, Flatten, Batch, Fetch
 //	fetch.go     one subgraph request and its decoded response
+//	decode.go    the JSON parser for subgraph bodies; json.go writes JSON
 //	represent.go entity representations for _entities
 //	merge.go     subgraph data into the response tree
 //	project.go   the response in the client's selection order, with null propagation

@@ -119,7 +119,7 @@ type state struct {
 }
 
 // New builds a gateway serving sg. client sends subgraph requests (nil: a tuned
-// *http.Client); log receives one line per failed request (nil: discard).
+// *http.Client); log receives one line per failed subgraph request (nil: discard).
 func New(cfg Config, sg *supergraph.Supergraph, client Doer, log *slog.Logger) (*Gateway, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

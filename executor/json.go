@@ -79,12 +79,6 @@ func appendValue(buf []byte, v any) []byte {
 		return append(buf, v...)
 	case bool:
 		return strconv.AppendBool(buf, v)
-	case map[string]any, []any:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return append(buf, "null"...)
-		}
-		return append(buf, b...)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -58,7 +58,7 @@ func (e *execution) rootFetch(f *planner.Fetch) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
-		e.errs = append(e.errs, fetchError(f.Service, err))
+		e.errs = append(e.errs, e.fetchFailed(f.Service, err))
 		return
 	}
 	applyRewrites(resp.Data, f.Rewrites)
@@ -122,7 +122,7 @@ func (e *execution) entityParts(f *planner.Fetch, parts []*part, paths [][]strin
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
-		e.errs = append(e.errs, fetchError(f.Service, err))
+		e.errs = append(e.errs, e.fetchFailed(f.Service, err))
 		return
 	}
 	for _, p := range parts {
@@ -162,8 +162,14 @@ func entityAt(entities []any, i int) (map[string]any, bool) {
 
 func (e *execution) fail(service string, err error) {
 	e.mu.Lock()
-	e.errs = append(e.errs, fetchError(service, err))
+	e.errs = append(e.errs, e.fetchFailed(service, err))
 	e.mu.Unlock()
+}
+
+// fetchFailed logs a failed subgraph request and returns its GraphQL error.
+func (e *execution) fetchFailed(service string, err error) gqlError {
+	e.g.log.Warn("subgraph request failed", "subgraph", service, "error", err.Error())
+	return fetchError(service, err)
 }
 
 // applyRewrites moves internally aliased values back under the client's keys.

@@ -100,15 +100,15 @@ func (b *builder) batchNode(op *Operation, steps []*step) *Node {
 	for _, s := range steps {
 		n.Nodes = append(n.Nodes, b.fetchNode(op, s))
 	}
-	n.Fetch = batchFetch(op, steps[0].graph, n.Nodes)
+	n.Fetch = batchFetch(op, steps, n.Nodes)
 	return n
 }
 
 // batchFetch writes the combined operation of a Batch's Flatten parts: one aliased
 // _entities field per part, each with its own representations variable.
-func batchFetch(op *Operation, service string, parts []*Node) *Fetch {
+func batchFetch(op *Operation, steps []*step, parts []*Node) *Fetch {
 	prefix := batchVariablePrefix(op, len(parts))
-	f := &Fetch{Service: service}
+	f := &Fetch{Service: steps[0].graph}
 	used := map[string]bool{}
 	var decl, body strings.Builder
 	for i, part := range parts {
@@ -116,7 +116,9 @@ func batchFetch(op *Operation, service string, parts []*Node) *Fetch {
 		bp := BatchPart{Alias: fmt.Sprintf("_e%d", i), Variable: fmt.Sprintf("%s%d", prefix, i)}
 		f.Batch = append(f.Batch, bp)
 		fmt.Fprintf(&decl, "$%s:[_Any!]!,", bp.Variable)
-		fmt.Fprintf(&body, "%s:_entities(representations:$%s)%s ", bp.Alias, bp.Variable, entitiesSelection(pf.Operation))
+		fmt.Fprintf(&body, "%s:_entities(representations:$%s)", bp.Alias, bp.Variable)
+		steps[i].sel.write(&body)
+		body.WriteByte(' ')
 		for _, v := range pf.Variables {
 			used[v] = true
 		}
@@ -129,13 +131,6 @@ func batchFetch(op *Operation, service string, parts []*Node) *Fetch {
 	}
 	f.Operation = "query(" + strings.TrimSuffix(decl.String(), ",") + "){" + strings.TrimSpace(body.String()) + "}"
 	return f
-}
-
-// entitiesSelection cuts the selection of _entities out of an entity fetch's operation.
-func entitiesSelection(operation string) string {
-	i := strings.Index(operation, "{_entities(")
-	j := strings.Index(operation[i:], "){") + i + 1
-	return operation[j : len(operation)-1]
 }
 
 // batchVariablePrefix picks a prefix p such that no client variable is named p0..p(n-1).

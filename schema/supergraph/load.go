@@ -63,7 +63,7 @@ func (d *decoder) graphs() {
 			d.errs.add(v.Position, "%sGraph.%s has no @%sgraph(name:, url:)", d.p, v.Name, d.p)
 			continue
 		}
-		g := &Graph{Enum: v.Name, Name: strArg(dir, "name"), URL: strArg(dir, "url"), Index: len(s.Graphs)}
+		g := &Graph{Enum: v.Name, Name: strArg(dir, "name"), URL: strArg(dir, "url")}
 		if g.Name == "" {
 			d.errs.add(dir.Position, "@%sgraph on %s needs a non-empty name", d.p, v.Name)
 			continue

@@ -27,10 +27,9 @@ type Supergraph struct {
 
 // Graph is one subgraph of the supergraph.
 type Graph struct {
-	Name  string // as in @join__graph(name:)
-	URL   string // routing URL
-	Enum  string // join__Graph enum value
-	Index int    // position in join__Graph, used for deterministic choices
+	Name string // as in @join__graph(name:)
+	URL  string // routing URL
+	Enum string // join__Graph enum value
 }
 
 // Type is the join metadata of one object, interface or union type.
