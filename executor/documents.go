@@ -64,7 +64,8 @@ func (st *state) normalized(query string, d *document, op *ast.OperationDefiniti
 	}
 	norm, err := planner.Normalize(st.sg.API, op, vars)
 	if err == nil && st.ops != nil {
-		st.ops.Set(key.String(), norm, int64(key.Len())+64)
+		// Charged by the normalized size: fragments can make it far larger than the text.
+		st.ops.Set(key.String(), norm, int64(key.Len()+len(norm.Key))+64)
 	}
 	return norm, err
 }

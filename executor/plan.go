@@ -27,7 +27,7 @@ func (g *Gateway) plan(st *state, p *prepared) (*planner.Plan, error) {
 		return nil, err
 	}
 	if st.plans != nil {
-		st.plans.Set(key, plan, 1)
+		st.plans.Set(key, plan, planCost(plan))
 	}
 	return plan, nil
 }
@@ -66,4 +66,16 @@ func labelKey(labels map[string]bool) string {
 	}
 	sort.Strings(on)
 	return strings.Join(on, ",")
+}
+
+// planCost charges a plan one slot of the plan cache per 4 KiB of subgraph operations, so
+// that a few huge plans cannot hold the memory of thousands of ordinary ones.
+func planCost(p *planner.Plan) int64 {
+	size := 0
+	p.Walk(func(n *planner.Node) {
+		if n.Fetch != nil {
+			size += len(n.Fetch.Operation)
+		}
+	})
+	return 1 + int64(size/4096)
 }
