@@ -56,7 +56,7 @@ func TestBenchmarkQueryExamples(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %s", status, body)
 	}
-	want, err := json.Marshal(map[string]any{"data": stitchBenchmark(t, subs)})
+	want, err := all.StitchBenchmark(subs.URLs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,83 +77,6 @@ func canonical(t *testing.T, raw []byte) []byte {
 	}
 	out, _ := json.Marshal(v)
 	return out
-}
-
-// stitcher answers the benchmark's shapes by querying each subgraph directly.
-type stitcher struct {
-	t    *testing.T
-	subs *all.Subgraphs
-}
-
-func (s stitcher) query(subgraph, q string, vars map[string]any) map[string]any {
-	s.t.Helper()
-	raw, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	resp, err := http.Post(s.subs.URL(subgraph), "application/json", bytes.NewReader(raw))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   map[string]any
-		Errors []any
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
-		s.t.Fatalf("%s: %v %v", subgraph, err, out.Errors)
-	}
-	return out.Data
-}
-
-func (s stitcher) entity(subgraph, typename, keyField string, key any, selection string) map[string]any {
-	rep := map[string]any{"__typename": typename, keyField: key}
-	d := s.query(subgraph, `query($r:[_Any!]!){_entities(representations:$r){... on `+typename+selection+`}}`, map[string]any{"r": []any{rep}})
-	return d["_entities"].([]any)[0].(map[string]any)
-}
-
-func (s stitcher) user(id any, depth int) map[string]any {
-	u := s.entity("accounts", "User", "id", id, "{id username name}")
-	if depth > 0 {
-		reviews := []any{}
-		for _, r := range s.entity("reviews", "User", "id", id, "{reviews{id body product{upc}}}")["reviews"].([]any) {
-			r := r.(map[string]any)
-			reviews = append(reviews, map[string]any{"id": r["id"], "body": r["body"],
-				"product": s.product(r["product"].(map[string]any)["upc"], depth-1)})
-		}
-		u["reviews"] = reviews
-	}
-	return u
-}
-
-func (s stitcher) product(upc any, depth int) map[string]any {
-	p := s.entity("products", "Product", "upc", upc, "{upc name price weight}")
-	rep := map[string]any{"__typename": "Product", "upc": upc, "price": p["price"], "weight": p["weight"]}
-	inv := s.query("inventory", `query($r:[_Any!]!){_entities(representations:$r){... on Product{inStock shippingEstimate}}}`,
-		map[string]any{"r": []any{rep}})["_entities"].([]any)[0].(map[string]any)
-	p["inStock"], p["shippingEstimate"] = inv["inStock"], inv["shippingEstimate"]
-	if depth > 0 {
-		reviews := []any{}
-		for _, r := range s.entity("reviews", "Product", "upc", upc, "{reviews{id body author{id}}}")["reviews"].([]any) {
-			r := r.(map[string]any)
-			reviews = append(reviews, map[string]any{"id": r["id"], "body": r["body"],
-				"author": s.user(r["author"].(map[string]any)["id"], depth-1)})
-		}
-		p["reviews"] = reviews
-	}
-	return p
-}
-
-// stitchBenchmark builds the benchmark query's answer: users -> reviews -> product ->
-// reviews -> author -> reviews -> product, and topProducts -> reviews -> author -> reviews
-// -> product.
-func stitchBenchmark(t *testing.T, subs *all.Subgraphs) map[string]any {
-	s := stitcher{t: t, subs: subs}
-	var users, top []any
-	for _, u := range s.query("accounts", "{users{id}}", nil)["users"].([]any) {
-		users = append(users, s.user(u.(map[string]any)["id"], 3))
-	}
-	for _, p := range s.query("products", "{topProducts{upc}}", nil)["topProducts"].([]any) {
-		top = append(top, s.product(p.(map[string]any)["upc"], 2))
-	}
-	return map[string]any{"users": users, "topProducts": top}
 }
 
 // BenchmarkBenchmarkQuery is a full request for examples/benchmark.graphql through the

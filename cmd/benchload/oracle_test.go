@@ -15,7 +15,7 @@ func TestOracle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer subs.Close()
-	want, err := stitchBenchmark(subs.URLs())
+	want, err := all.StitchBenchmark(subs.URLs())
 	if err != nil {
 		t.Fatal(err)
 	}

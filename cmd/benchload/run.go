@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trellis-gql/trellis/examples/all"
 	"io"
 	"os"
 	"path/filepath"
@@ -162,7 +163,7 @@ func (b *bench) firstAnswer(ctx context.Context, gw gateway) error {
 // checkOracle compares a gateway's answer, as canonical JSON, with the one
 // stitched from the subgraphs directly.
 func checkOracle(answer []byte, urls map[string]string) error {
-	want, err := stitchBenchmark(urls)
+	want, err := all.StitchBenchmark(urls)
 	if err != nil {
 		return err
 	}

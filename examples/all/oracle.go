@@ -1,4 +1,4 @@
-package main
+package all
 
 import (
 	"bytes"
@@ -7,15 +7,11 @@ import (
 	"net/http"
 )
 
-// The oracle builds the answer to examples/benchmark.graphql without a
-// gateway or a planner: it asks each subgraph directly for one entity at a
-// time and stitches the results by hand, as TestBenchmarkQueryExamples in
-// executor/examples_test.go does. The first answer of every gateway is checked
-// against it once; after that, every answer must equal that first one.
-
-// stitchBenchmark returns {"data": ...} for the benchmark operation, asking
-// the subgraphs at urls (by name). Any failure or unexpected shape is an error.
-func stitchBenchmark(urls map[string]string) (answer []byte, err error) {
+// StitchBenchmark returns {"data": ...} for examples/benchmark.graphql, built without a
+// gateway or a planner: it asks the subgraphs at urls (by name) for one entity at a time and
+// stitches the results by hand. It is the oracle the gateway's tests and the load benchmark
+// check Trellis (or any gateway) against. Any failure or unexpected shape is an error.
+func StitchBenchmark(urls map[string]string) (answer []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("stitching the expected answer: %v", r)
@@ -32,7 +28,7 @@ func stitchBenchmark(urls map[string]string) (answer []byte, err error) {
 	return json.Marshal(map[string]any{"data": map[string]any{"users": users, "topProducts": top}})
 }
 
-// stitcher panics on any error; stitchBenchmark recovers.
+// stitcher panics on any error; StitchBenchmark recovers.
 type stitcher struct {
 	urls   map[string]string
 	client *http.Client
