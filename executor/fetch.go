@@ -21,12 +21,12 @@ var errMissingEntities = errors.New("response has no _entities list")
 
 // send posts one request to a subgraph and decodes the response. A response that is not a
 // GraphQL response (HTML error page, invalid JSON, neither data nor errors) is an error.
-func (e *execution) send(service string, body []byte) (*subgraphResponse, error) {
+func (e *execution) send(ctx context.Context, service string, body []byte) (*subgraphResponse, error) {
 	graph := e.st.sg.Graph(service)
 	if graph == nil {
 		return nil, fmt.Errorf("unknown subgraph %q", service)
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, e.g.cfg.SubgraphTimeout)
+	ctx, cancel := context.WithTimeout(ctx, e.g.cfg.SubgraphTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, graph.URL, bytes.NewReader(body))
 	if err != nil {

@@ -99,8 +99,8 @@ func dedupKey(r *http.Request, p *prepared, withPlan bool) string {
 func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *planner.Plan, withPlan bool) []byte {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
 	defer cancel()
-	e := &execution{g: g, st: st, ctx: ctx, vars: p.vars, data: map[string]any{}}
-	e.run(plan.Node)
+	e := &execution{g: g, st: st, vars: p.vars, data: map[string]any{}}
+	e.run(ctx, plan.Node)
 	if ctx.Err() != nil {
 		e.errs = append(e.errs, newError(CodeTimeout, fmt.Sprintf("the operation did not finish within %s", g.cfg.RequestTimeout)))
 	}

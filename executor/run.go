@@ -14,7 +14,6 @@ import (
 type execution struct {
 	g    *Gateway
 	st   *state
-	ctx  context.Context
 	vars map[string]any
 
 	mu   sync.Mutex
@@ -24,37 +23,37 @@ type execution struct {
 	received atomic.Int64
 }
 
-func (e *execution) run(n *planner.Node) {
-	if n == nil || e.ctx.Err() != nil {
+func (e *execution) run(ctx context.Context, n *planner.Node) {
+	if n == nil || ctx.Err() != nil {
 		return
 	}
 	switch n.Kind {
 	case planner.KindSequence:
 		for _, c := range n.Nodes {
-			e.run(c)
+			e.run(ctx, c)
 		}
 	case planner.KindParallel:
 		var wg sync.WaitGroup
 		for _, c := range n.Nodes {
-			wg.Go(func() { e.run(c) })
+			wg.Go(func() { e.run(ctx, c) })
 		}
 		wg.Wait()
 	case planner.KindFetch:
-		e.rootFetch(n.Fetch)
+		e.rootFetch(ctx, n.Fetch)
 	case planner.KindFlatten:
-		e.entityFetch(n.Path, n.Node.Fetch)
+		e.entityFetch(ctx, n.Path, n.Node.Fetch)
 	case planner.KindBatch:
-		e.batchFetch(n)
+		e.batchFetch(ctx, n)
 	}
 }
 
-func (e *execution) rootFetch(f *planner.Fetch) {
+func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
 	body, err := requestBody(f, e.vars, nil)
 	if err != nil {
 		e.fail(f.Service, err)
 		return
 	}
-	resp, err := e.send(f.Service, body)
+	resp, err := e.send(ctx, f.Service, body)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
@@ -90,24 +89,24 @@ func (p *part) byRep() map[int][]target {
 	return p.index
 }
 
-func (e *execution) entityFetch(path []string, f *planner.Fetch) {
-	e.entityParts(f, []*part{{fetch: f, alias: "_entities", variable: f.RepresentationsVariable}}, [][]string{path})
+func (e *execution) entityFetch(ctx context.Context, path []string, f *planner.Fetch) {
+	e.entityParts(ctx, f, []*part{{fetch: f, alias: "_entities", variable: f.RepresentationsVariable}}, [][]string{path})
 }
 
 // batchFetch sends the entity fetches of a Batch node as one request.
-func (e *execution) batchFetch(n *planner.Node) {
+func (e *execution) batchFetch(ctx context.Context, n *planner.Node) {
 	parts := make([]*part, len(n.Nodes))
 	paths := make([][]string, len(n.Nodes))
 	for i, c := range n.Nodes {
 		parts[i] = &part{fetch: c.Node.Fetch, alias: n.Fetch.Batch[i].Alias, variable: n.Fetch.Batch[i].Variable}
 		paths[i] = c.Path
 	}
-	e.entityParts(n.Fetch, parts, paths)
+	e.entityParts(ctx, n.Fetch, parts, paths)
 }
 
 // entityParts runs one subgraph request for one or more entity fetches (f holds the
 // operation) and merges each part's entities into its objects.
-func (e *execution) entityParts(f *planner.Fetch, parts []*part, paths [][]string) {
+func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*part, paths [][]string) {
 	e.mu.Lock()
 	total := 0
 	for i, p := range parts {
@@ -118,7 +117,7 @@ func (e *execution) entityParts(f *planner.Fetch, parts []*part, paths [][]strin
 	if total == 0 {
 		return
 	}
-	resp, err := e.sendParts(f, parts)
+	resp, err := e.sendParts(ctx, f, parts)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
@@ -144,12 +143,12 @@ func (e *execution) entityParts(f *planner.Fetch, parts []*part, paths [][]strin
 	}
 }
 
-func (e *execution) sendParts(f *planner.Fetch, parts []*part) (*subgraphResponse, error) {
+func (e *execution) sendParts(ctx context.Context, f *planner.Fetch, parts []*part) (*subgraphResponse, error) {
 	body, err := requestBody(f, e.vars, parts)
 	if err != nil {
 		return nil, err
 	}
-	return e.send(f.Service, body)
+	return e.send(ctx, f.Service, body)
 }
 
 func entityAt(entities []any, i int) (map[string]any, bool) {
