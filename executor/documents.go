@@ -22,7 +22,7 @@ type document struct {
 }
 
 // document returns the parsed and validated query, from the cache when seen before.
-func (st *state) document(query string, maxTokens int) *document {
+func (st *state) document(query string, maxTokens int, limits Limits) *document {
 	if st.docs != nil {
 		if d, ok := st.docs.Get(query); ok {
 			return d
@@ -33,6 +33,8 @@ func (st *state) document(query string, maxTokens int) *document {
 	switch {
 	case err != nil:
 		d.errs = &requestError{errs: fromGQL(CodeParseFailed, err)}
+	case limits.check(doc) != nil:
+		d.errs = limits.check(doc)
 	default:
 		if errs := validator.ValidateWithRules(st.sg.API, doc, nil); len(errs) > 0 {
 			d.errs = &requestError{errs: fromGQLList(CodeValidationFailed, errs)}

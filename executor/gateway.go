@@ -23,6 +23,8 @@ type Config struct {
 	// Dev enables development features: the query plan in extensions.queryPlan when the
 	// request sends "Trellis-Include-Query-Plan: true".
 	Dev bool
+	// Limits bounds the depth, aliases, root fields and directives of an operation.
+	Limits Limits
 	// MaxTokens bounds the lexical tokens of one operation, so that a huge document is refused
 	// by the parser before validation (whose cost grows faster than the document) runs.
 	MaxTokens int
@@ -57,6 +59,7 @@ func DefaultConfig() Config {
 	return Config{
 		HTTP:                     graphqlhttp.DefaultConfig(),
 		MaxTokens:                15_000,
+		Limits:                   DefaultLimits(),
 		PlanCacheSize:            10_000,
 		DocumentCacheBytes:       32 << 20,
 		SubgraphTimeout:          30 * time.Second,
@@ -70,6 +73,9 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	if err := c.HTTP.Validate(); err != nil {
 		return fmt.Errorf("http: %w", err)
+	}
+	if c.Limits.MaxDepth < 0 || c.Limits.MaxAliases < 0 || c.Limits.MaxRootFields < 0 || c.Limits.MaxDirectives < 0 {
+		return errors.New("limits must be 0 (off) or positive")
 	}
 	if c.MaxTokens <= 0 {
 		return errors.New("max_tokens must be positive, e.g. 15000")

@@ -40,7 +40,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := g.state.Load()
-	p, rerr := st.prepare(req, g.cfg.MaxTokens)
+	p, rerr := st.prepare(req, g.cfg.MaxTokens, g.cfg.Limits)
 	if rerr != nil {
 		status := graphqlhttp.Status(mediaType, true)
 		if rerr.status != 0 {

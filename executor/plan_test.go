@@ -22,7 +22,7 @@ func exampleGateway(t testing.TB) *Gateway {
 }
 
 func prepareQuery(t testing.TB, st *state, query string, vars map[string]any) *prepared {
-	p, rerr := st.prepare(&graphqlhttp.Request{Query: query, Variables: vars, Method: "POST"}, 15000)
+	p, rerr := st.prepare(&graphqlhttp.Request{Query: query, Variables: vars, Method: "POST"}, 15000, DefaultLimits())
 	if rerr != nil {
 		t.Fatal(rerr.errs)
 	}

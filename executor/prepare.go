@@ -26,11 +26,11 @@ type requestError struct {
 func (e *requestError) Error() string { return e.errs[0].Message }
 
 // prepare parses, validates and normalizes the request's operation.
-func (st *state) prepare(req *graphqlhttp.Request, maxTokens int) (*prepared, *requestError) {
+func (st *state) prepare(req *graphqlhttp.Request, maxTokens int, limits Limits) (*prepared, *requestError) {
 	if req.Query == "" {
 		return nil, &requestError{status: 400, errs: []gqlError{newError(CodeBadRequest, "request has no query: send a GraphQL document in \"query\"")}}
 	}
-	d := st.document(req.Query, maxTokens)
+	d := st.document(req.Query, maxTokens, limits)
 	if d.errs != nil {
 		return nil, d.errs
 	}
