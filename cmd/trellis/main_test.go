@@ -82,8 +82,10 @@ func TestServeLifecycle(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	// A subgraph that answers slowly keeps a request in flight across the SIGTERM.
+	arrived := make(chan struct{}, 1)
 	slow := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
+		arrived <- struct{}{}
 		time.Sleep(500 * time.Millisecond)
 		io.WriteString(w, `{"data":{"me":{"id":"1","name":"Ada"}}}`)
 	})}
@@ -114,7 +116,11 @@ func TestServeLifecycle(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		result <- string(b)
 	}()
-	time.Sleep(150 * time.Millisecond) // the request reaches the slow subgraph
+	select { // the request is in flight: the gateway is waiting for the slow subgraph
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request never reached the subgraph")
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	if got := <-result; got != `{"data":{"me":{"name":"Ada"}}}` {
 		t.Errorf("in-flight request: %s", got)
