@@ -58,24 +58,28 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	withPlan := g.cfg.Dev && r.Header.Get(HeaderIncludePlan) == "true"
-	body := g.respond(r, st, p, plan, withPlan)
+	body, shared := g.respond(r, st, p, plan, withPlan)
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+	if !shared {
+		putBuffer(body) // written out: the next response may reuse it
+	}
 }
 
 // respond executes the plan, sharing the execution with identical queries in flight when
 // inbound deduplication is on.
-func (g *Gateway) respond(r *http.Request, st *state, p *prepared, plan *planner.Plan, withPlan bool) []byte {
+// shared tells that the body may be in use by other requests too.
+func (g *Gateway) respond(r *http.Request, st *state, p *prepared, plan *planner.Plan, withPlan bool) (body []byte, shared bool) {
 	if !g.cfg.Dedup || p.op.Kind != ast.Query {
-		return g.execute(r.Context(), st, p, plan, withPlan)
+		return g.execute(r.Context(), st, p, plan, withPlan), false
 	}
 	key := dedupKey(r, p, withPlan)
 	// The shared execution must not end when the first caller goes away: the others still wait.
 	ctx := context.WithoutCancel(r.Context())
 	v, _, _ := g.inflight.Do(key, func() (any, error) { return g.execute(ctx, st, p, plan, withPlan), nil })
-	return v.([]byte)
+	return v.([]byte), true
 }
 
 // dedupKey identifies requests that may share one execution: the same normalized operation,
@@ -105,7 +109,7 @@ func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *pla
 		e.errs = append(e.errs, newError(CodeTimeout, fmt.Sprintf("the operation did not finish within %s", g.cfg.RequestTimeout)))
 	}
 	e.introspection(p.op)
-	pr := &projector{errs: e.errs, max: g.cfg.MaxResponseBytes, buf: make([]byte, 0, min(e.received.Load()+1024, int64(g.cfg.MaxResponseBytes)))}
+	pr := &projector{errs: e.errs, max: g.cfg.MaxResponseBytes, buf: getBuffer(int(min(e.received.Load()+1024, int64(g.cfg.MaxResponseBytes))))}
 	pr.buf = append(pr.buf, `{"data":`...)
 	if !pr.project(p.op.Selection, e.data) {
 		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -132,4 +133,24 @@ func plainNumbers(v any) any {
 		}
 	}
 	return v
+}
+
+// buffers recycles response buffers: a response is often tens of kilobytes, and allocating
+// one per request is a good part of the gateway's garbage.
+var buffers sync.Pool
+
+// maxPooledBuffer keeps an occasional huge response from staying in the pool.
+const maxPooledBuffer = 1 << 20
+
+func getBuffer(size int) []byte {
+	if b, ok := buffers.Get().(*[]byte); ok && cap(*b) >= size {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+func putBuffer(b []byte) {
+	if cap(b) <= maxPooledBuffer {
+		buffers.Put(&b)
+	}
 }
