@@ -53,3 +53,12 @@ func (b *builder) freeAlias(loc, id string) string {
 		}
 	}
 }
+
+// freeName returns base, or base_1, base_2, ..., the first name taken does not report.
+func freeName(base string, taken func(string) bool) string {
+	name := base
+	for n := 1; taken(name); n++ {
+		name = fmt.Sprintf("%s_%d", base, n)
+	}
+	return name
+}

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -67,18 +66,11 @@ func (b *builder) separateFragment(graph string, frag *fsel, path []string, type
 			continue
 		}
 		to := f.alias
-		f.alias = b.freeFragmentAlias(frag.sub, to)
+		f.alias = freeName("trellis_"+to, func(name string) bool {
+			return slices.ContainsFunc(frag.sub.items, func(it *fsel) bool { return it.alias == name })
+		})
 		frag.sub.field("__typename", "__typename", nil)
 		*out = append(*out, Rewrite{Path: append(slices.Clone(path), "|["+frag.on+"]"), From: f.alias, To: to})
-	}
-}
-
-func (b *builder) freeFragmentAlias(set *fset, base string) string {
-	for n := 0; ; n++ {
-		alias := fmt.Sprintf("trellis_%s_%d", base, n)
-		if !slices.ContainsFunc(set.items, func(it *fsel) bool { return it.alias == alias }) {
-			return alias
-		}
 	}
 }
 

@@ -135,17 +135,14 @@ func batchFetch(op *Operation, steps []*step, parts []*Node) *Fetch {
 
 // batchVariablePrefix picks a prefix p such that no client variable is named p0..p(n-1).
 func batchVariablePrefix(op *Operation, n int) string {
-	prefix := "r"
-	for {
-		free := true
+	return freeName("r", func(prefix string) bool {
 		for i := 0; i < n; i++ {
-			free = free && op.Variables.ForName(fmt.Sprintf("%s%d", prefix, i)) == nil
+			if op.Variables.ForName(fmt.Sprintf("%s%d", prefix, i)) != nil {
+				return true
+			}
 		}
-		if free {
-			return prefix
-		}
-		prefix += "_"
-	}
+		return false
+	})
 }
 
 // emitSet emits the steps of set, given that the steps in done have run.
@@ -306,11 +303,7 @@ func (b *builder) fetchNode(op *Operation, s *step) *Node {
 // representationsVariable picks a variable name for the representations that no client
 // variable of op uses.
 func representationsVariable(op *Operation) string {
-	name := "representations"
-	for op.Variables.ForName(name) != nil {
-		name += "_"
-	}
-	return name
+	return freeName("representations", func(name string) bool { return op.Variables.ForName(name) != nil })
 }
 
 // requirementText prints a requirement as the subgraph sees it: names, not internal aliases.

@@ -140,20 +140,11 @@ func (n *normalizer) caseFor(obj *ast.Definition, sets []ast.SelectionSet, root 
 		}
 		f := n.field(obj, groups[alias], root)
 		if alias == "__typename" && f.Name != "__typename" {
-			f.Alias, f.Output = freeKey(typenameAlias, groups), alias
+			f.Alias, f.Output = freeName(typenameAlias, func(k string) bool { return groups[k] != nil }), alias
 		}
 		c.Fields = append(c.Fields, f)
 	}
 	return c
-}
-
-// freeKey returns base, or base with a number, whichever no field of the selection uses.
-func freeKey(base string, used map[string][]*ast.Field) string {
-	key := base
-	for n := 1; used[key] != nil; n++ {
-		key = fmt.Sprintf("%s_%d", base, n)
-	}
-	return key
 }
 
 func (n *normalizer) collect(obj *ast.Definition, set ast.SelectionSet, order *[]string, groups map[string][]*ast.Field) {

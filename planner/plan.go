@@ -28,7 +28,7 @@ type Node struct {
 	Path []string `json:"path,omitempty"`
 	// Node is a Flatten's child: the Fetch run against the objects at Path.
 	Node *Node `json:"node,omitempty"`
-	// Fetch is set on Fetch nodes.
+	// Fetch is set on Fetch nodes, and on Batch nodes for their combined operation.
 	Fetch *Fetch `json:"fetch,omitempty"`
 }
 

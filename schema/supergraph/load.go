@@ -214,47 +214,44 @@ func keyFields(t *Type) {
 // the graph for join versions that predate them.
 func (d *decoder) membership() {
 	explicitImpl := d.s.JoinVersion != "0.1"
-	explicitUnion := d.s.JoinVersion != "0.1" && d.s.JoinVersion != "0.2"
+	explicitUnion := explicitImpl && d.s.JoinVersion != "0.2"
 	for name, t := range d.s.Types {
 		def := d.s.Schema.Types[name]
 		switch def.Kind {
 		case ast.Object, ast.Interface:
-			for g, in := range t.In {
-				if explicitImpl {
-					continue
-				}
-				for _, iface := range def.Interfaces {
-					if it := d.s.Types[iface]; it != nil && it.In[g] != nil {
-						in.Implements[iface] = true
-					}
-				}
+			if !explicitImpl {
+				d.byPresence(t, def.Interfaces, func(in *TypeIn) map[string]bool { return in.Implements })
 			}
-			for _, dir := range def.Directives.ForNames(d.p + "implements") {
-				g := d.graphArg(dir)
-				if in := t.In[nameOf(g)]; in != nil {
-					in.Implements[strArg(dir, "interface")] = true
-				}
-			}
+			d.explicit(t, def.Directives.ForNames(d.p+"implements"), "interface", func(in *TypeIn) map[string]bool { return in.Implements })
 		case ast.Union:
-			for g, in := range t.In {
-				if explicitUnion {
-					continue
-				}
-				for _, m := range def.Types {
-					if mt := d.s.Types[m]; mt != nil && mt.In[g] != nil {
-						in.Members[m] = true
-					}
-				}
+			if !explicitUnion {
+				d.byPresence(t, def.Types, func(in *TypeIn) map[string]bool { return in.Members })
 			}
-			for _, dir := range def.Directives.ForNames(d.p + "unionMember") {
-				g := d.graphArg(dir)
-				if in := t.In[nameOf(g)]; in != nil {
-					in.Members[strArg(dir, "member")] = true
-				}
-			}
+			d.explicit(t, def.Directives.ForNames(d.p+"unionMember"), "member", func(in *TypeIn) map[string]bool { return in.Members })
 		}
 	}
 	d.interfaceObjects()
+}
+
+// byPresence relates t to each of names in every graph that knows both: join versions
+// without @join__implements / @join__unionMember say no more.
+func (d *decoder) byPresence(t *Type, names []string, set func(*TypeIn) map[string]bool) {
+	for g, in := range t.In {
+		for _, n := range names {
+			if other := d.s.Types[n]; other != nil && other.In[g] != nil {
+				set(in)[n] = true
+			}
+		}
+	}
+}
+
+// explicit relates t to what each @join__implements / @join__unionMember names in its graph.
+func (d *decoder) explicit(t *Type, dirs ast.DirectiveList, arg string, set func(*TypeIn) map[string]bool) {
+	for _, dir := range dirs {
+		if in := t.In[nameOf(d.graphArg(dir))]; in != nil {
+			set(in)[strArg(dir, arg)] = true
+		}
+	}
 }
 
 // interfaceObjects makes every implementation of an @interfaceObject interface known to the
