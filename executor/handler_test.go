@@ -2,7 +2,6 @@ package executor_test
 
 import (
 	"bytes"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -152,13 +151,5 @@ func TestQueryPlanExtensionInDev(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("response lacks %s: %s", want, body)
 		}
-	}
-}
-
-func TestMutationsRunInDocumentOrder(t *testing.T) {
-	gw := httpGateway(t, false)
-	status, body := post(t, gw, `mutation { a: restock(upc: "1") b: restock(upc: "2") }`)
-	if status != http.StatusOK || body != `{"data":{"a":null,"b":null}}` {
-		t.Fatalf("status %d body %s", status, body)
 	}
 }
