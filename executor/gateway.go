@@ -49,6 +49,8 @@ type Config struct {
 	MaxResponseBytes int
 	// MaxSubgraphResponseBytes bounds one subgraph response body.
 	MaxSubgraphResponseBytes int64
+	// EntityCache caches _entities results of the types it names.
+	EntityCache EntityCacheConfig
 	// OverrideLabels are progressive-override labels that are always active. Labels of the
 	// form percent(N) are drawn per request and need no entry here.
 	OverrideLabels []string

@@ -15,6 +15,8 @@ type link struct {
 	Version string // e.g. "0.3"
 	Prefix  string // local name: the spec name unless renamed with `as:`
 	Purpose string // EXECUTION, SECURITY or ""
+	// Imports maps an imported element ("@listSize", "Scope") to its local name.
+	Imports map[string]string
 	Pos     *ast.Position
 }
 
@@ -27,6 +29,11 @@ var supportedSpecs = map[string][]string{
 	"join":         {"0.1", "0.2", "0.3", "0.4", "0.5"},
 	"inaccessible": {"0.1", "0.2"},
 	"tag":          {"0.1", "0.2", "0.3"},
+	// Enforced by the executor's authorization and cost stages.
+	"authenticated":  {"0.1"},
+	"requiresScopes": {"0.1"},
+	"policy":         {"0.1"},
+	"cost":           {"0.1"},
 }
 
 func parseLinks(doc *ast.SchemaDocument, errs *errorList) []link {
@@ -78,7 +85,64 @@ func parseLink(d *ast.Directive, urlArg string) (link, string) {
 	if a := d.Arguments.ForName("for"); a != nil && a.Value != nil {
 		l.Purpose = a.Value.Raw
 	}
+	if a := d.Arguments.ForName("import"); a != nil && a.Value != nil {
+		l.Imports = map[string]string{}
+		for _, c := range a.Value.Children {
+			name, local := importName(c.Value)
+			if name == "" {
+				return l, "each import is a name (\"@cost\") or an object {name: \"@cost\", as: \"@myCost\"}"
+			}
+			l.Imports[name] = local
+		}
+	}
 	return l, ""
+}
+
+// importName reads one element of @link(import:).
+func importName(v *ast.Value) (name, local string) {
+	if v == nil {
+		return "", ""
+	}
+	if v.Kind == ast.StringValue {
+		return v.Raw, v.Raw
+	}
+	if v.Kind != ast.ObjectValue {
+		return "", ""
+	}
+	for _, c := range v.Children {
+		if c.Value == nil {
+			continue
+		}
+		switch c.Name {
+		case "name":
+			name = c.Value.Raw
+		case "as":
+			local = c.Value.Raw
+		}
+	}
+	if local == "" {
+		local = name
+	}
+	return name, local
+}
+
+// directiveName is the local name of directive name of spec in a schema with these links,
+// or "" when the spec is not linked. The spec's own directive (@cost of the cost spec) is
+// the link's prefix; any other is prefix__name unless imported.
+func directiveName(links []link, spec, name string) string {
+	for _, l := range links {
+		if l.Name != spec {
+			continue
+		}
+		if local, ok := l.Imports["@"+name]; ok {
+			return strings.TrimPrefix(local, "@")
+		}
+		if name == spec {
+			return l.Prefix
+		}
+		return l.Prefix + "__" + name
+	}
+	return ""
 }
 
 // checkLinks refuses specs Trellis cannot honour and returns the join link.
@@ -131,6 +195,11 @@ func specElement(links []link, name string) bool {
 	for _, l := range links {
 		if name == l.Prefix || strings.HasPrefix(name, l.Prefix+"__") {
 			return true
+		}
+		for _, local := range l.Imports {
+			if strings.TrimPrefix(local, "@") == name {
+				return true
+			}
 		}
 	}
 	return false

@@ -27,7 +27,7 @@ func Load(file, sdl string) (*Supergraph, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	s := &Supergraph{Schema: full, SDL: sdl, JoinVersion: join.Version, Types: map[string]*Type{}}
+	s := &Supergraph{Schema: full, SDL: sdl, JoinVersion: join.Version, Types: map[string]*Type{}, links: links}
 	d := &decoder{s: s, p: join.Prefix + "__", errs: errs}
 	d.graphs()
 	d.types()

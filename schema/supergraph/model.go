@@ -23,6 +23,14 @@ type Supergraph struct {
 
 	byEnum map[string]*Graph
 	byName map[string]*Graph
+	links  []link
+}
+
+// DirectiveName returns the name a linked spec's directive has in this supergraph (renamed
+// with `as:` or imported), or "" when the spec is not linked. For example
+// DirectiveName("cost", "listSize") is "listSize" when imported, else "cost__listSize".
+func (s *Supergraph) DirectiveName(spec, name string) string {
+	return directiveName(s.links, spec, name)
 }
 
 // Graph is one subgraph of the supergraph.
