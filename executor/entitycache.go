@@ -10,3 +10,10 @@ type EntityCacheConfig struct {
 	// MaxBytes bounds the memory of the in-process cache.
 	MaxBytes int64
 }
+
+// entityCache holds cached entity results; nil when off.
+type entityCache struct{}
+
+func newEntityCache(cfg EntityCacheConfig) (*entityCache, error) { return nil, nil }
+
+func (c *entityCache) Close() {}

@@ -116,6 +116,7 @@ type Gateway struct {
 	state    atomic.Pointer[state]
 	labels   map[string]bool
 	inflight singleflight.Group // identical queries in flight, when Config.Dedup is set
+	entities *entityCache       // nil unless Config.EntityCache names types
 }
 
 // state is everything that changes together when a new supergraph is loaded.
@@ -141,6 +142,10 @@ func New(cfg Config, sg *supergraph.Supergraph, client Doer, log *slog.Logger) (
 	g := &Gateway{cfg: cfg, client: client, log: log, labels: map[string]bool{}}
 	for _, l := range cfg.OverrideLabels {
 		g.labels[l] = true
+	}
+	var err error
+	if g.entities, err = newEntityCache(cfg.EntityCache); err != nil {
+		return nil, fmt.Errorf("entity cache: %w", err)
 	}
 	if err := g.Swap(sg); err != nil {
 		return nil, err
@@ -193,6 +198,9 @@ func (st *state) close() {
 func (g *Gateway) Close() {
 	if st := g.state.Load(); st != nil {
 		st.close()
+	}
+	if g.entities != nil {
+		g.entities.Close()
 	}
 }
 
