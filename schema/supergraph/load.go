@@ -31,6 +31,7 @@ func Load(file, sdl string) (*Supergraph, error) {
 	d := &decoder{s: s, p: join.Prefix + "__", errs: errs}
 	d.graphs()
 	d.types()
+	s.readAccess(errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}

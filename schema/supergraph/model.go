@@ -24,6 +24,7 @@ type Supergraph struct {
 	byEnum map[string]*Graph
 	byName map[string]*Graph
 	links  []link
+	access access
 }
 
 // DirectiveName returns the name a linked spec's directive has in this supergraph (renamed
