@@ -43,7 +43,9 @@ func (r *Rule) String() string { return r.src }
 func (r *Rule) Allow(claims map[string]any) bool { return truthy(r.root.eval(claims)) }
 
 // node is one element of a compiled expression.
-type node interface{ eval(claims map[string]any) any }
+type node interface {
+	eval(claims map[string]any) any
+}
 
 type (
 	orNode    struct{ l, r node }
