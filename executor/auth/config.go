@@ -101,8 +101,8 @@ func (c Config) Validate() error {
 	if c.ScopeClaim == "" {
 		return errors.New("auth.scope_claim: set the claim that holds the scopes, e.g. scope")
 	}
-	if c.Refresh < time.Second {
-		return fmt.Errorf("auth.refresh: %v is under 1s; use e.g. 1m", c.Refresh)
+	if c.Refresh <= 0 {
+		return fmt.Errorf("auth.refresh: %v must be positive, e.g. 1m", c.Refresh)
 	}
 	if c.MinRefetchInterval <= 0 {
 		return fmt.Errorf("auth.min_refetch_interval: %v must be positive, e.g. 30s", c.MinRefetchInterval)
