@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -21,6 +22,9 @@ type execution struct {
 	errs []gqlError
 	// received counts the subgraph response bytes: the response is presized from it.
 	received atomic.Int64
+	// mutation is set by a mutation's root fetch, which runs before any entity fetch of
+	// it: a mutation's entity fetches neither read nor write the entity cache.
+	mutation atomic.Bool
 }
 
 func (e *execution) run(ctx context.Context, n *planner.Node) {
@@ -48,6 +52,9 @@ func (e *execution) run(ctx context.Context, n *planner.Node) {
 }
 
 func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
+	if strings.HasPrefix(f.Operation, "mutation") {
+		e.mutation.Store(true)
+	}
 	body, err := requestBody(f, e.vars, nil)
 	if err != nil {
 		e.fail(f.Service, err)
@@ -108,18 +115,30 @@ func (e *execution) batchFetch(ctx context.Context, n *planner.Node) {
 // operation) and merges each part's entities into its objects.
 func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*part, paths [][]string) {
 	e.mu.Lock()
-	total := 0
 	for i, p := range parts {
 		p.targets, p.reps = e.representations(paths[i], p.fetch)
-		total += len(p.reps)
 	}
 	e.mu.Unlock()
+	cached := e.lookupEntities(ctx, parts) // takes the cache hits out of the parts
+	total := 0
+	for _, p := range parts {
+		total += len(p.reps)
+	}
 	if total == 0 {
+		if cached != nil {
+			e.mu.Lock()
+			e.mergeHits(cached)
+			e.mu.Unlock()
+		}
 		return
 	}
 	resp, err := e.sendParts(ctx, f, parts)
+	if err == nil {
+		cached.storeEntities(ctx, parts, resp)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.mergeHits(cached)
 	if err != nil {
 		e.errs = append(e.errs, e.fetchFailed(f.Service, err))
 		return
