@@ -43,6 +43,8 @@ type corpusCase struct {
 	dir       string
 	subgraphs map[string]*subgraphtest.Subgraph
 	sdl       string
+	// configure, when set, adjusts the gateway for one operation and returns headers to send.
+	configure func(t testing.TB, src string, cfg *executor.Config) http.Header
 }
 
 func startCase(t testing.TB, dir string) *corpusCase {
@@ -73,8 +75,10 @@ func startCase(t testing.TB, dir string) *corpusCase {
 	return c
 }
 
-func runCase(t *testing.T, dir string) {
-	c := startCase(t, dir)
+func runCase(t *testing.T, dir string) { runStartedCase(t, startCase(t, dir)) }
+
+func runStartedCase(t *testing.T, c *corpusCase) {
+	dir := c.dir
 	ops, _ := filepath.Glob(filepath.Join(dir, "operations", "*.graphql"))
 	for _, opFile := range ops {
 		name := strings.TrimSuffix(filepath.Base(opFile), ".graphql")
@@ -128,6 +132,10 @@ func (c *corpusCase) serve(t *testing.T, src string, treePlans bool) (string, []
 	if l := header(src, "labels"); l != "" {
 		cfg.OverrideLabels = strings.Split(l, ",")
 	}
+	var extra http.Header
+	if c.configure != nil {
+		extra = c.configure(t, src, &cfg)
+	}
 	gw, err := executor.New(cfg, sg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -149,6 +157,9 @@ func (c *corpusCase) serve(t *testing.T, src string, treePlans bool) (string, []
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set(executor.HeaderIncludePlan, "true")
+	for k, v := range extra {
+		req.Header[k] = v
+	}
 	rec := httptest.NewRecorder()
 	gw.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {

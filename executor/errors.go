@@ -20,6 +20,8 @@ const (
 	CodeInternal         = "INTERNAL_SERVER_ERROR"
 	CodeTimeout          = "GATEWAY_TIMEOUT"
 	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
+	CodeUnauthorized     = "UNAUTHORIZED_FIELD_OR_TYPE"
+	CodeUnauthenticated  = "UNAUTHENTICATED"
 )
 
 // gqlError is one entry of a response's "errors".

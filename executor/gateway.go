@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/dgraph-io/ristretto/v2"
+	"github.com/trellis-gql/trellis/executor/auth"
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
+	"github.com/trellis-gql/trellis/executor/policy"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/trellis-gql/trellis/schema/supergraph"
 	"golang.org/x/sync/singleflight"
@@ -49,6 +51,12 @@ type Config struct {
 	MaxResponseBytes int
 	// MaxSubgraphResponseBytes bounds one subgraph response body.
 	MaxSubgraphResponseBytes int64
+	// Auth verifies JWTs; it is on when Auth.JWKS lists a key source.
+	Auth auth.Config
+	// Authorization enforces the supergraph's @authenticated, @requiresScopes and @policy.
+	Authorization AuthorizationConfig
+	// PersistedQueries configures APQ and trusted documents.
+	PersistedQueries PersistedQueriesConfig
 	// EntityCache caches _entities results of the types it names.
 	EntityCache EntityCacheConfig
 	// OverrideLabels are progressive-override labels that are always active. Labels of the
@@ -68,6 +76,8 @@ func DefaultConfig() Config {
 		RequestTimeout:           60 * time.Second,
 		MaxResponseBytes:         64 << 20,
 		MaxSubgraphResponseBytes: 16 << 20,
+		Auth:                     auth.DefaultConfig(),
+		PersistedQueries:         DefaultPersistedQueriesConfig(),
 	}
 }
 
@@ -100,7 +110,15 @@ func (c Config) Validate() error {
 	if c.MaxSubgraphResponseBytes <= 0 {
 		return errors.New("max_subgraph_response_bytes must be positive")
 	}
-	return nil
+	if len(c.Auth.JWKS) > 0 {
+		if err := c.Auth.Validate(); err != nil {
+			return err
+		}
+	}
+	if err := c.Authorization.Validate(); err != nil {
+		return err
+	}
+	return c.PersistedQueries.Validate()
 }
 
 // Doer sends one HTTP request; *http.Client satisfies it. It must be safe for concurrent use.
@@ -110,13 +128,16 @@ type Doer interface {
 
 // Gateway serves GraphQL over HTTP for one supergraph at a time.
 type Gateway struct {
-	cfg      Config
-	client   Doer
-	log      *slog.Logger
-	state    atomic.Pointer[state]
-	labels   map[string]bool
-	inflight singleflight.Group // identical queries in flight, when Config.Dedup is set
-	entities *entityCache       // nil unless Config.EntityCache names types
+	cfg       Config
+	client    Doer
+	log       *slog.Logger
+	state     atomic.Pointer[state]
+	labels    map[string]bool
+	inflight  singleflight.Group  // identical queries in flight, when Config.Dedup is set
+	entities  *entityCache        // nil unless Config.EntityCache names types
+	auth      *auth.Authenticator // nil unless Config.Auth lists key sources
+	policies  map[string]*policy.Rule
+	persisted *persisted
 }
 
 // state is everything that changes together when a new supergraph is loaded.
@@ -143,18 +164,45 @@ func New(cfg Config, sg *supergraph.Supergraph, client Doer, log *slog.Logger) (
 	for _, l := range cfg.OverrideLabels {
 		g.labels[l] = true
 	}
-	var err error
-	if g.entities, err = newEntityCache(cfg.EntityCache); err != nil {
-		return nil, fmt.Errorf("entity cache: %w", err)
+	if err := g.start(); err != nil {
+		g.Close()
+		return nil, err
 	}
 	if err := g.Swap(sg); err != nil {
+		g.Close()
 		return nil, err
 	}
 	return g, nil
 }
 
+// start builds the request policies and caches that outlive a supergraph.
+func (g *Gateway) start() error {
+	var err error
+	if g.entities, err = newEntityCache(g.cfg.EntityCache); err != nil {
+		return fmt.Errorf("entity cache: %w", err)
+	}
+	if g.policies, err = g.cfg.Authorization.compile(); err != nil {
+		return err
+	}
+	if g.persisted, err = newPersisted(g.cfg.PersistedQueries); err != nil {
+		return fmt.Errorf("persisted queries: %w", err)
+	}
+	if len(g.cfg.Auth.JWKS) > 0 {
+		if g.auth, err = auth.New(g.cfg.Auth, &http.Client{}, g.log); err != nil {
+			return fmt.Errorf("auth: %w", err)
+		}
+	}
+	return nil
+}
+
 // Swap starts serving a new supergraph; requests in flight finish on the old one.
 func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
+	for _, name := range sg.Policies() {
+		if g.policies[name] == nil {
+			g.log.Warn("the supergraph names a policy the configuration does not define: fields that require it are denied to everyone",
+				"policy", name)
+		}
+	}
 	st := &state{sg: sg}
 	var err error
 	if g.cfg.PlanCacheSize > 0 {
@@ -201,6 +249,12 @@ func (g *Gateway) Close() {
 	}
 	if g.entities != nil {
 		g.entities.Close()
+	}
+	if g.auth != nil {
+		g.auth.Close()
+	}
+	if g.persisted != nil {
+		g.persisted.close()
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,8 @@ import (
 // extensions.queryPlan.
 const HeaderIncludePlan = "Trellis-Include-Query-Plan"
 
-// ServeHTTP answers one GraphQL-over-HTTP request.
+// ServeHTTP answers one GraphQL-over-HTTP request. The stages run in order; the first that
+// fails answers the request.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	mediaType, ok := graphqlhttp.MediaType(r.Header.Get("Accept"))
 	if !ok {
@@ -26,39 +28,18 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			newError(CodeBadRequest, "the Accept header allows neither application/graphql-response+json nor application/json"))
 		return
 	}
-	req, err := graphqlhttp.Parse(r, g.cfg.HTTP)
-	if err != nil {
-		var he *graphqlhttp.Error
-		if errors.As(err, &he) {
-			if he.Allow != "" {
-				w.Header().Set("Allow", he.Allow)
-			}
-			writeRequestError(w, mediaType, he.Status, newError(CodeBadRequest, he.Message))
-			return
-		}
-		writeRequestError(w, mediaType, http.StatusBadRequest, newError(CodeBadRequest, err.Error()))
-		return
-	}
-	st := g.state.Load()
-	p, rerr := st.prepare(req, g.cfg.MaxTokens, g.cfg.Limits)
+	x, rerr := g.admit(w, r)
 	if rerr != nil {
-		status := graphqlhttp.Status(mediaType, true)
-		if rerr.status != 0 {
-			status = rerr.status
-		}
-		if status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", "POST")
-		}
-		writeRequestError(w, mediaType, status, rerr.errs...)
+		writeFailure(w, mediaType, rerr)
 		return
 	}
-	plan, err := g.plan(st, p)
+	plan, err := g.plan(x.st, x.planned)
 	if err != nil {
 		writeRequestError(w, mediaType, graphqlhttp.Status(mediaType, true), newError(CodePlanFailed, err.Error()))
 		return
 	}
 	withPlan := g.cfg.Dev && r.Header.Get(HeaderIncludePlan) == "true"
-	body, shared := g.respond(r, st, p, plan, withPlan)
+	body, shared := g.respond(r.Context(), x, plan, withPlan)
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -68,31 +49,113 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// admitted is a request that passed every stage before planning.
+type admitted struct {
+	st     *state
+	caller *caller
+	prepared
+	// planned is the operation to plan: the client's without the fields it may not see.
+	planned *planner.Operation
+	// denied fields are answered with null; errs are reported with the response.
+	denied map[*planner.Field]bool
+	errs   []gqlError
+}
+
+// admit runs the stages before planning: parse, authenticate, persisted queries, prepare,
+// authorize, cost and rate limit.
+func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (*admitted, *requestError) {
+	req, rerr := parseRequest(r, g.cfg.HTTP)
+	if rerr != nil {
+		return nil, rerr
+	}
+	c, rerr := g.authenticate(r)
+	if rerr != nil {
+		return nil, rerr
+	}
+	hash, register, rerr := g.persisted.resolve(req)
+	if rerr != nil {
+		return nil, rerr
+	}
+	st := g.state.Load()
+	p, rerr := st.prepare(req, g.cfg.MaxTokens, g.cfg.Limits)
+	if rerr != nil {
+		return nil, rerr
+	}
+	if register {
+		g.persisted.store(hash, req.Query)
+	}
+	x := &admitted{st: st, caller: c, prepared: *p}
+	if rerr := g.authorizeOperation(x); rerr != nil {
+		return nil, rerr
+	}
+	return x, nil
+}
+
+// authorizeOperation removes what the caller may not see, or refuses the operation in
+// reject mode.
+func (g *Gateway) authorizeOperation(x *admitted) *requestError {
+	a := authorize(x.st.sg, g.policies, x.caller, x.op)
+	if len(a.denied) > 0 && g.cfg.Authorization.Reject {
+		return &requestError{status: http.StatusForbidden, errs: a.errs}
+	}
+	x.planned, x.denied, x.errs = a.op, a.denied, a.errs
+	return nil
+}
+
+// parseRequest reads the GraphQL request from the HTTP request.
+func parseRequest(r *http.Request, cfg graphqlhttp.Config) (*graphqlhttp.Request, *requestError) {
+	req, err := graphqlhttp.Parse(r, cfg)
+	if err == nil {
+		return req, nil
+	}
+	var he *graphqlhttp.Error
+	if errors.As(err, &he) {
+		return nil, &requestError{status: he.Status, allow: he.Allow, errs: []gqlError{newError(CodeBadRequest, he.Message)}}
+	}
+	return nil, &requestError{status: http.StatusBadRequest, errs: []gqlError{newError(CodeBadRequest, err.Error())}}
+}
+
+// writeFailure answers a request refused before execution.
+func writeFailure(w http.ResponseWriter, mediaType string, rerr *requestError) {
+	status := graphqlhttp.Status(mediaType, true)
+	if rerr.status != 0 {
+		status = rerr.status
+	}
+	switch {
+	case rerr.allow != "":
+		w.Header().Set("Allow", rerr.allow)
+	case status == http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", "POST")
+	case status == http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	}
+	writeRequestError(w, mediaType, status, rerr.errs...)
+}
+
 // respond executes the plan, sharing the execution with identical queries in flight when
 // inbound deduplication is on.
 // shared tells that the body may be in use by other requests too.
-func (g *Gateway) respond(r *http.Request, st *state, p *prepared, plan *planner.Plan, withPlan bool) (body []byte, shared bool) {
-	if !g.cfg.Dedup || p.op.Kind != ast.Query {
-		return g.execute(r.Context(), st, p, plan, withPlan), false
+func (g *Gateway) respond(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) (body []byte, shared bool) {
+	ctx = withScope(ctx, x.caller.scope)
+	if !g.cfg.Dedup || x.op.Kind != ast.Query {
+		return g.execute(ctx, x, plan, withPlan), false
 	}
-	key := dedupKey(r, p, withPlan)
+	key := dedupKey(x, withPlan)
 	// The shared execution must not end when the first caller goes away: the others still wait.
-	ctx := context.WithoutCancel(r.Context())
-	v, _, _ := g.inflight.Do(key, func() (any, error) { return g.execute(ctx, st, p, plan, withPlan), nil })
+	ctx = context.WithoutCancel(ctx)
+	v, _, _ := g.inflight.Do(key, func() (any, error) { return g.execute(ctx, x, plan, withPlan), nil })
 	return v.([]byte), true
 }
 
 // dedupKey identifies requests that may share one execution: the same normalized operation,
-// variables and authorization context.
-func dedupKey(r *http.Request, p *prepared, withPlan bool) string {
+// variables and authorization scope (which decides the fields denied too).
+func dedupKey(x *admitted, withPlan bool) string {
 	var b strings.Builder
-	b.WriteString(p.op.Key)
+	b.WriteString(x.op.Key)
 	b.WriteByte(0)
-	b.Write(appendJSON(nil, p.vars)) // encoding/json sorts map keys
-	for _, h := range []string{"Authorization", "Cookie"} {
-		b.WriteByte(0)
-		b.WriteString(r.Header.Get(h))
-	}
+	b.Write(appendJSON(nil, x.vars)) // encoding/json sorts map keys
+	b.WriteByte(0)
+	b.WriteString(x.caller.scope)
 	if withPlan {
 		b.WriteString("\x00plan")
 	}
@@ -100,16 +163,17 @@ func dedupKey(r *http.Request, p *prepared, withPlan bool) string {
 }
 
 // execute runs a plan and returns the response body.
-func (g *Gateway) execute(ctx context.Context, st *state, p *prepared, plan *planner.Plan, withPlan bool) []byte {
+func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) []byte {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
 	defer cancel()
-	e := &execution{g: g, st: st, vars: p.vars, data: map[string]any{}}
+	p := &x.prepared
+	e := &execution{g: g, st: x.st, vars: p.vars, data: map[string]any{}, errs: slices.Clone(x.errs)}
 	e.run(ctx, plan.Node)
 	if ctx.Err() != nil {
 		e.errs = append(e.errs, newError(CodeTimeout, fmt.Sprintf("the operation did not finish within %s", g.cfg.RequestTimeout)))
 	}
 	e.introspection(p.op)
-	pr := &projector{errs: e.errs, max: g.cfg.MaxResponseBytes, buf: getBuffer(int(min(e.received.Load()+1024, int64(g.cfg.MaxResponseBytes))))}
+	pr := &projector{errs: e.errs, denied: x.denied, max: g.cfg.MaxResponseBytes, buf: getBuffer(int(min(e.received.Load()+1024, int64(g.cfg.MaxResponseBytes))))}
 	pr.buf = append(pr.buf, `{"data":`...)
 	if !pr.project(p.op.Selection, e.data) {
 		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)

@@ -11,9 +11,9 @@ import (
 
 // plan returns the plan for a prepared operation, from the cache when an equal normalized
 // operation was planned with the same override-label outcomes.
-func (g *Gateway) plan(st *state, p *prepared) (*planner.Plan, error) {
+func (g *Gateway) plan(st *state, op *planner.Operation) (*planner.Plan, error) {
 	labels := g.drawLabels(st)
-	key := p.op.Key
+	key := op.Key
 	if len(labels) > 0 {
 		key += "\x00" + labelKey(labels)
 	}
@@ -22,7 +22,7 @@ func (g *Gateway) plan(st *state, p *prepared) (*planner.Plan, error) {
 			return plan, nil
 		}
 	}
-	plan, err := planner.Build(st.sg, p.op, planner.Options{Labels: labels, Tree: g.cfg.TreePlans})
+	plan, err := planner.Build(st.sg, op, planner.Options{Labels: labels, Tree: g.cfg.TreePlans})
 	if err != nil {
 		return nil, err
 	}

@@ -43,16 +43,16 @@ func TestPlanCacheSharesEqualOperations(t *testing.T) {
 	if c.op.Key == a.op.Key {
 		t.Fatal("a skipped field did not change the normalized operation")
 	}
-	pa, err := g.plan(st, a)
+	pa, err := g.plan(st, a.op)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st.plans.Wait()
-	pb, _ := g.plan(st, b)
+	pb, _ := g.plan(st, b.op)
 	if pa != pb {
 		t.Error("the second operation was planned again instead of taken from the cache")
 	}
-	pc, _ := g.plan(st, c)
+	pc, _ := g.plan(st, c.op)
 	if pc == pa || pc.String() == pa.String() {
 		t.Error("a skipped field shares the plan of the operation that selects it")
 	}
@@ -81,11 +81,11 @@ func BenchmarkPlanCacheHit(b *testing.B) {
 	g := exampleGateway(b)
 	st := g.state.Load()
 	p := prepareQuery(b, st, examples.BenchmarkQuery, nil)
-	g.plan(st, p)
+	g.plan(st, p.op)
 	st.plans.Wait()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := g.plan(st, p); err != nil {
+		if _, err := g.plan(st, p.op); err != nil {
 			b.Fatal(err)
 		}
 	}

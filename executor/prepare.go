@@ -19,7 +19,8 @@ type prepared struct {
 
 // requestError is a failure before execution: the response has errors and no data.
 type requestError struct {
-	status int // an HTTP status that overrides the media-type rule, 0 for none
+	status int    // an HTTP status that overrides the media-type rule, 0 for none
+	allow  string // the Allow header of a 405
 	errs   []gqlError
 }
 

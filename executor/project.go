@@ -18,7 +18,9 @@ type projector struct {
 	tooLarge bool
 	path     []pathElem
 	errs     []gqlError // errors already in the response, to avoid reporting a null twice
-	add      []gqlError
+	// denied fields were not fetched: the caller may not see them (an error says so).
+	denied map[*planner.Field]bool
+	add    []gqlError
 	// explained holds every prefix of every error path, exact the error paths themselves;
 	// explainedAll is set by a pathless error. Built on the first null.
 	explained, exact map[string]bool
@@ -58,6 +60,13 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 			p.buf = append(p.buf, ':')
 			if f.Name == "__typename" {
 				p.buf = appendString(p.buf, typename)
+				continue
+			}
+			if p.denied[f] {
+				if f.Definition.Type.NonNull {
+					return false // the authorization error explains the null
+				}
+				p.buf = append(p.buf, "null"...)
 				continue
 			}
 			p.path = append(p.path, pathElem{key: f.ResponseKey()})

@@ -1,0 +1,244 @@
+package executor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/trellis-gql/trellis/executor/policy"
+	"github.com/trellis-gql/trellis/planner"
+	"github.com/trellis-gql/trellis/schema/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// AuthorizationConfig says how the supergraph's @authenticated, @requiresScopes and @policy
+// rules are enforced.
+type AuthorizationConfig struct {
+	// Reject refuses a whole operation that selects anything the caller may not see. The
+	// default (false) removes those fields, answers them with null and an error at their
+	// path, and serves the rest.
+	Reject bool
+	// Policies are the rules @policy names, by name: expressions over the caller's claims,
+	// e.g. `claims.role == "admin"` (see package policy). A policy the supergraph names but
+	// this map lacks denies everyone.
+	Policies map[string]string
+}
+
+// Validate compiles every policy.
+func (c AuthorizationConfig) Validate() error {
+	_, err := c.compile()
+	return err
+}
+
+func (c AuthorizationConfig) compile() (map[string]*policy.Rule, error) {
+	out := make(map[string]*policy.Rule, len(c.Policies))
+	names := make([]string, 0, len(c.Policies))
+	for n := range c.Policies {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		r, err := policy.Compile(c.Policies[n])
+		if err != nil {
+			return nil, fmt.Errorf("authorization.policies.%s: %w", n, err)
+		}
+		out[n] = r
+	}
+	return out, nil
+}
+
+// caller is who sent a request, as far as authorization is concerned.
+type caller struct {
+	authenticated bool
+	scopes        []string
+	claims        map[string]any
+	subject       string
+	scope         string // the scope key: equal only for equal claims
+}
+
+// authorization is the outcome of checking an operation against the caller.
+type authorization struct {
+	// op is the operation to cost and plan: denied fields removed. It is the original
+	// operation when nothing was denied.
+	op *planner.Operation
+	// denied are the fields answered with null without being fetched.
+	denied map[*planner.Field]bool
+	errs   []gqlError
+}
+
+// authorize removes from op the fields the caller may not see. The original operation is
+// shared through the cache and never modified: changed selection sets are copied.
+func authorize(sg *supergraph.Supergraph, policies map[string]*policy.Rule, c *caller, op *planner.Operation) *authorization {
+	if !sg.HasAccessRules() {
+		return &authorization{op: op}
+	}
+	a := &authorizer{sg: sg, policies: policies, caller: c, result: &authorization{op: op}}
+	sel, changed, _ := a.selection(op.Selection, nil)
+	if changed {
+		cp := *op
+		cp.Selection = sel
+		cp.Key = op.Key + "\x00denied:" + a.key.String()
+		a.result.op = &cp
+	}
+	return a.result
+}
+
+type authorizer struct {
+	sg       *supergraph.Supergraph
+	policies map[string]*policy.Rule
+	caller   *caller
+	result   *authorization
+	key      strings.Builder // the denied paths: part of the plan-cache key
+	paths    map[string]bool // the paths reported
+}
+
+// selection returns sel without the denied fields, whether anything was removed, and
+// whether the object is null whatever its type: a denied non-null field nulls its object.
+func (a *authorizer) selection(sel *planner.SelectionSet, path []any) (out *planner.SelectionSet, changed, null bool) {
+	var cases []*planner.Case
+	null = true
+	for i, c := range sel.Cases {
+		nc, ch, cnull := a.fields(sel, c, path)
+		null = null && cnull
+		if ch && cases == nil {
+			cases = slices.Clone(sel.Cases)
+		}
+		if ch {
+			cases[i] = nc
+		}
+	}
+	if cases == nil {
+		return sel, false, false
+	}
+	cp := *sel
+	cp.Cases = cases
+	cp.Uniform = false // the cases may differ now
+	return &cp, true, null
+}
+
+// fields filters one case. A field whose value is sure to be null because of a denial below
+// it is not fetched either: the subgraph that resolves it is not asked for it.
+func (a *authorizer) fields(sel *planner.SelectionSet, c *planner.Case, path []any) (out *planner.Case, changed, null bool) {
+	var kept []*planner.Field
+	caseDenied := !a.allowed(a.sg.TypeAccess(c.Type))
+	for i, f := range c.Fields {
+		keep := f
+		if f.Name != "__typename" {
+			var fnull bool
+			keep, fnull = a.field(sel, c, f, path, caseDenied)
+			null = null || fnull && f.Definition.Type.NonNull
+		}
+		if keep != f && kept == nil {
+			kept = slices.Clone(c.Fields[:i])
+		}
+		if kept != nil && keep != nil {
+			kept = append(kept, keep)
+		}
+	}
+	if kept == nil {
+		return c, false, null
+	}
+	if len(kept) == 0 {
+		// Keep the object itself: its other fields are answered with null, not the object.
+		kept = append(kept, &planner.Field{Alias: "__typename", Name: "__typename", Definition: typenameDefinition})
+	}
+	return &planner.Case{Type: c.Type, Fields: kept}, true, null
+}
+
+// field returns the field to plan (nil: none, f: unchanged, else a filtered copy), and
+// whether its value is sure to be null.
+func (a *authorizer) field(sel *planner.SelectionSet, c *planner.Case, f *planner.Field, path []any, caseDenied bool) (*planner.Field, bool) {
+	fpath := append(slices.Clip(path), f.ResponseKey())
+	if caseDenied || !a.fieldAllowed(sel.Type, c.Type, f) {
+		a.deny(f, fpath)
+		return nil, true
+	}
+	if f.Selection == nil {
+		return f, false
+	}
+	child, changed, null := a.selection(f.Selection, listPath(fpath, f.Definition.Type))
+	if null && nullReachesField(f.Definition.Type) {
+		return nil, true
+	}
+	if !changed {
+		return f, false
+	}
+	cp := *f
+	cp.Selection = child
+	return &cp, false
+}
+
+// nullReachesField reports whether a null object at the innermost level of t makes the
+// whole value null: t is not a list, or every list level holds non-null items.
+func nullReachesField(t *ast.Type) bool {
+	return t.Elem == nil || t.Elem.NonNull && nullReachesField(t.Elem)
+}
+
+var typenameDefinition = &ast.FieldDefinition{Name: "__typename", Type: ast.NonNullNamedType("String", nil)}
+
+// fieldAllowed checks the field's own rules, the interface field's when the selection is on
+// an interface, and the rules of the field's type.
+func (a *authorizer) fieldAllowed(static, concrete string, f *planner.Field) bool {
+	if !a.allowed(a.sg.FieldAccess(concrete, f.Name)) {
+		return false
+	}
+	if static != concrete && !a.allowed(a.sg.FieldAccess(static, f.Name)) {
+		return false
+	}
+	return f.Definition == nil || a.allowed(a.sg.TypeAccess(f.Definition.Type.Name()))
+}
+
+func (a *authorizer) allowed(rule supergraph.Access) bool {
+	c := a.caller
+	if rule.Authenticated && !c.authenticated {
+		return false
+	}
+	if rule.Scopes != nil && !slices.ContainsFunc(rule.Scopes, func(and []string) bool {
+		return !slices.ContainsFunc(and, func(s string) bool { return !slices.Contains(c.scopes, s) })
+	}) {
+		return false
+	}
+	if rule.Policies != nil && !slices.ContainsFunc(rule.Policies, func(and []string) bool {
+		return !slices.ContainsFunc(and, func(p string) bool { return !a.policyAllows(p) })
+	}) {
+		return false
+	}
+	return true
+}
+
+func (a *authorizer) policyAllows(name string) bool {
+	r := a.policies[name]
+	return r != nil && r.Allow(a.caller.claims)
+}
+
+// deny records a field the caller may not see; the error is reported once per path (the
+// same field of several cases of an abstract selection shares it).
+func (a *authorizer) deny(f *planner.Field, path []any) {
+	if a.result.denied == nil {
+		a.result.denied, a.paths = map[*planner.Field]bool{}, map[string]bool{}
+	}
+	a.result.denied[f] = true
+	start := a.key.Len()
+	for _, el := range path {
+		fmt.Fprint(&a.key, el)
+		a.key.WriteByte('.')
+	}
+	a.key.WriteByte(0)
+	p := a.key.String()[start:]
+	if a.paths[p] {
+		return
+	}
+	a.paths[p] = true
+	e := newError(CodeUnauthorized, "Unauthorized field or type")
+	e.Path = path
+	a.result.errs = append(a.result.errs, e)
+}
+
+// listPath extends a field's path with "@" for each list level of its type: authorization
+// errors are reported per field of the operation, not per list item.
+func listPath(path []any, t *ast.Type) []any {
+	for ; t != nil && t.Elem != nil; t = t.Elem {
+		path = append(slices.Clip(path), "@")
+	}
+	return path
+}
