@@ -57,17 +57,28 @@ func (p *params) set(f field, v any) {
 }
 
 // request checks the parameter types. Null stands for an absent optional parameter, as the
-// spec says; query has no such allowance.
+// spec says; query has no such allowance, except in a persisted-query request, which sends
+// extensions.persistedQuery instead.
 func (p *params) request(where string) (*Request, *Error) {
 	var req Request
-	if p.seen&fieldQuery == 0 {
-		return nil, errorf(http.StatusBadRequest, "%s: query is required", where)
+	var err *Error
+	if req.Extensions, err = object(where, "extensions", p.extensions); err != nil {
+		return nil, err
 	}
-	q, ok := p.query.(string)
-	if !ok {
+	_, persisted := req.Extensions["persistedQuery"]
+	switch q := p.query.(type) {
+	case string:
+		req.Query = q
+	case nil:
+		if p.seen&fieldQuery == 0 && !persisted {
+			return nil, errorf(http.StatusBadRequest, "%s: query is required", where)
+		}
+		if p.seen&fieldQuery != 0 {
+			return nil, errorf(http.StatusBadRequest, "%s: query must be a string, got null", where)
+		}
+	default:
 		return nil, errorf(http.StatusBadRequest, "%s: query must be a string, got %s", where, kind(p.query))
 	}
-	req.Query = q
 	switch v := p.operationName.(type) {
 	case nil:
 	case string:
@@ -75,11 +86,7 @@ func (p *params) request(where string) (*Request, *Error) {
 	default:
 		return nil, errorf(http.StatusBadRequest, "%s: operationName must be a string or null, got %s", where, kind(v))
 	}
-	var err *Error
 	if req.Variables, err = object(where, "variables", p.variables); err != nil {
-		return nil, err
-	}
-	if req.Extensions, err = object(where, "extensions", p.extensions); err != nil {
 		return nil, err
 	}
 	return &req, nil

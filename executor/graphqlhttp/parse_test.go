@@ -127,6 +127,8 @@ func TestParsePost(t *testing.T) {
 		{name: "boolean body", req: postJSON(`true`), wantErr: bad("request body: must be a JSON object, got boolean")},
 		{name: "null body", req: postJSON(`null`), wantErr: bad("request body: must be a JSON object, got null")},
 		{name: "empty object", req: postJSON(`{}`), wantErr: bad("request body: query is required")},
+		{name: "persisted query without query", req: postJSON(`{"extensions":{"persistedQuery":{"version":1}}}`), want: &graphqlhttp.Request{Method: "POST", Extensions: map[string]any{"persistedQuery": map[string]any{"version": json.Number("1")}}}},
+		{name: "persisted query with null query", req: postJSON(`{"query":null,"extensions":{"persistedQuery":{}}}`), wantErr: bad("request body: query must be a string, got null")},
 		{name: "misspelled query", req: postJSON(`{"qeury":"{a}"}`), wantErr: bad("request body: query is required")},
 		{name: "query key is case-sensitive", req: postJSON(`{"Query":"{a}"}`), wantErr: bad("request body: query is required")},
 		{name: "query null", req: postJSON(`{"query":null}`), wantErr: bad("request body: query must be a string, got null")},
