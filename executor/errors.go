@@ -22,6 +22,7 @@ const (
 	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
 	CodeUnauthorized     = "UNAUTHORIZED_FIELD_OR_TYPE"
 	CodeUnauthenticated  = "UNAUTHENTICATED"
+	CodeRateLimited      = "REQUEST_RATE_LIMITED"
 )
 
 // gqlError is one entry of a response's "errors".

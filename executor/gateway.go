@@ -11,8 +11,10 @@ import (
 
 	"github.com/dgraph-io/ristretto/v2"
 	"github.com/trellis-gql/trellis/executor/auth"
+	"github.com/trellis-gql/trellis/executor/cost"
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
 	"github.com/trellis-gql/trellis/executor/policy"
+	"github.com/trellis-gql/trellis/executor/ratelimit"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/trellis-gql/trellis/schema/supergraph"
 	"golang.org/x/sync/singleflight"
@@ -55,6 +57,11 @@ type Config struct {
 	Auth auth.Config
 	// Authorization enforces the supergraph's @authenticated, @requiresScopes and @policy.
 	Authorization AuthorizationConfig
+	// Cost estimates each operation's cost (IBM cost spec, @cost and @listSize), reports it
+	// in extensions.cost and refuses operations over the limit in enforce mode.
+	Cost cost.Config
+	// RateLimit meters each client's operations by their estimated cost.
+	RateLimit RateLimitConfig
 	// PersistedQueries configures APQ and trusted documents.
 	PersistedQueries PersistedQueriesConfig
 	// EntityCache caches _entities results of the types it names.
@@ -78,6 +85,8 @@ func DefaultConfig() Config {
 		MaxSubgraphResponseBytes: 16 << 20,
 		Auth:                     auth.DefaultConfig(),
 		PersistedQueries:         DefaultPersistedQueriesConfig(),
+		Cost:                     cost.DefaultConfig(),
+		RateLimit:                DefaultRateLimitConfig(),
 	}
 }
 
@@ -118,6 +127,12 @@ func (c Config) Validate() error {
 	if err := c.Authorization.Validate(); err != nil {
 		return err
 	}
+	if err := c.Cost.Validate(); err != nil {
+		return err
+	}
+	if err := c.RateLimit.Validate(); err != nil {
+		return err
+	}
 	return c.PersistedQueries.Validate()
 }
 
@@ -138,6 +153,7 @@ type Gateway struct {
 	auth      *auth.Authenticator // nil unless Config.Auth lists key sources
 	policies  map[string]*policy.Rule
 	persisted *persisted
+	limiter   *ratelimit.Limiter // nil unless Config.RateLimit.Enabled
 }
 
 // state is everything that changes together when a new supergraph is loaded.
@@ -146,6 +162,7 @@ type state struct {
 	plans *ristretto.Cache[string, *planner.Plan]
 	docs  *ristretto.Cache[string, *document]
 	ops   *ristretto.Cache[string, *planner.Operation]
+	cost  *cost.Calculator // nil when neither cost analysis nor rate limiting is on
 }
 
 // New builds a gateway serving sg. client sends subgraph requests (nil: a tuned
@@ -187,6 +204,11 @@ func (g *Gateway) start() error {
 	if g.persisted, err = newPersisted(g.cfg.PersistedQueries); err != nil {
 		return fmt.Errorf("persisted queries: %w", err)
 	}
+	if g.cfg.RateLimit.Enabled {
+		if g.limiter, err = newLimiter(g.cfg.RateLimit, g.log); err != nil {
+			return fmt.Errorf("rate limit: %w", err)
+		}
+	}
 	if len(g.cfg.Auth.JWKS) > 0 {
 		if g.auth, err = auth.New(g.cfg.Auth, &http.Client{}, g.log); err != nil {
 			return fmt.Errorf("auth: %w", err)
@@ -204,6 +226,9 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 		}
 	}
 	st := &state{sg: sg}
+	if err := g.newCalculator(st); err != nil {
+		return err
+	}
 	var err error
 	if g.cfg.PlanCacheSize > 0 {
 		if st.plans, err = newCache[*planner.Plan](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize); err != nil {
@@ -255,6 +280,9 @@ func (g *Gateway) Close() {
 	}
 	if g.persisted != nil {
 		g.persisted.close()
+	}
+	if g.limiter != nil {
+		g.limiter.Close()
 	}
 }
 

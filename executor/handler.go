@@ -59,6 +59,8 @@ type admitted struct {
 	// denied fields are answered with null; errs are reported with the response.
 	denied map[*planner.Field]bool
 	errs   []gqlError
+	// estimated is the static cost, when cost analysis or rate limiting is on.
+	estimated float64
 }
 
 // admit runs the stages before planning: parse, authenticate, persisted queries, prepare,
@@ -86,6 +88,12 @@ func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (*admitted, *req
 	}
 	x := &admitted{st: st, caller: c, prepared: *p}
 	if rerr := g.authorizeOperation(x); rerr != nil {
+		return nil, rerr
+	}
+	if rerr := g.estimate(x); rerr != nil {
+		return nil, rerr
+	}
+	if rerr := g.rateLimit(w, r, x); rerr != nil {
 		return nil, rerr
 	}
 	return x, nil
@@ -188,11 +196,27 @@ func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, 
 		pr.buf = append(pr.buf, `,"errors":`...)
 		pr.buf = appendJSON(pr.buf, errs)
 	}
-	if withPlan {
+	if ext := g.extensions(x, e.data, plan, withPlan); ext != nil {
 		pr.buf = append(pr.buf, `,"extensions":`...)
-		pr.buf = appendJSON(pr.buf, map[string]any{"queryPlan": map[string]any{"text": plan.String(), "node": plan.Node}})
+		pr.buf = appendJSON(pr.buf, ext)
 	}
 	return append(pr.buf, '}')
+}
+
+// extensions are the response's extensions: the query plan on request in dev mode, the cost
+// when cost analysis is on.
+func (g *Gateway) extensions(x *admitted, data map[string]any, plan *planner.Plan, withPlan bool) map[string]any {
+	var ext map[string]any
+	if withPlan {
+		ext = map[string]any{"queryPlan": map[string]any{"text": plan.String(), "node": plan.Node}}
+	}
+	if c := g.costReport(x, data); c != nil {
+		if ext == nil {
+			ext = map[string]any{}
+		}
+		ext["cost"] = c
+	}
+	return ext
 }
 
 // introspection answers the root __schema and __type fields from the API schema.

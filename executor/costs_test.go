@@ -1,0 +1,115 @@
+package executor_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/executor/cost"
+	"github.com/trellis-gql/trellis/executor/ratelimit"
+)
+
+// { topProducts { name } } costs 10 by estimate (a list of the default size 10 of objects of
+// weight 1, scalars 0) and 2 in fact (the subgraph returns two products).
+const tenPoints = `{"query":"{ topProducts { name } }"}`
+
+func TestCostMeasureReportsEstimateAndActual(t *testing.T) {
+	gw, _ := caseGateway(t, func(cfg *executor.Config) { cfg.Cost.Mode = cost.ModeMeasure; cfg.Cost.MaxCost = 5 })
+	status, _, body := send(gw, tenPoints)
+	if status != 200 || !strings.Contains(body, `"extensions":{"cost":{"estimated":10,"actual":2}}`) || !strings.Contains(body, "Table") {
+		t.Fatalf("%d %s", status, body)
+	}
+}
+
+func TestCostEnforceRefusesBeforeAnyFetch(t *testing.T) {
+	gw, c := caseGateway(t, func(cfg *executor.Config) { cfg.Cost.Mode = cost.ModeEnforce; cfg.Cost.MaxCost = 9 })
+	status, _, body := send(gw, tenPoints, "Accept", "application/graphql-response+json")
+	if status != 400 || !strings.Contains(body, `"code":"COST_ESTIMATED_TOO_EXPENSIVE"`) ||
+		!strings.Contains(body, `"cost.estimated":10`) || !strings.Contains(body, `"cost.max":9`) || strings.Contains(body, `"data"`) {
+		t.Fatalf("%d %s", status, body)
+	}
+	if n := c.totalRequests(); n != 0 {
+		t.Fatalf("%d subgraph requests for a refused operation", n)
+	}
+	// Denied fields cost nothing: the authorization runs first.
+	if status, _, body := send(gw, `{"query":"{ topProducts { name } me { name } }"}`); status != 400 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if status, _, body := send(gw, `{"query":"{ me { name reviews { body } } }"}`); status != 200 || !strings.Contains(body, `"estimated":0`) {
+		t.Fatalf("denied subtree should cost 0: %d %s", status, body)
+	}
+}
+
+func TestRateLimitByCost(t *testing.T) {
+	gw, c := caseGateway(t, func(cfg *executor.Config) {
+		cfg.RateLimit.Enabled = true
+		cfg.RateLimit.Budgets.Limit = 25
+		cfg.RateLimit.Budgets.Window = time.Hour
+		cfg.RateLimit.Budgets.Overrides = map[string]ratelimit.Budget{"key:vip": {Limit: 1000, Window: time.Hour}}
+	})
+	for i, wantRemaining := range []string{"15", "5"} {
+		status, h, body := send(gw, tenPoints)
+		if status != 200 || h.Get("RateLimit-Limit") != "25" || h.Get("RateLimit-Remaining") != wantRemaining {
+			t.Fatalf("request %d: %d %v %s", i, status, h, body)
+		}
+	}
+	before := c.totalRequests()
+	status, h, body := send(gw, tenPoints)
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") == "" || h.Get("RateLimit-Remaining") != "5" ||
+		!strings.Contains(body, "REQUEST_RATE_LIMITED") || strings.Contains(body, `"data"`) {
+		t.Fatalf("over budget: %d %v %s", status, h, body)
+	}
+	if c.totalRequests() != before {
+		t.Fatal("a rate-limited operation reached a subgraph")
+	}
+	// Another client has its own budget; an override raises it.
+	if status, h, _ := send(gw, tenPoints, "X-API-Key", "vip"); status != 200 || h.Get("RateLimit-Limit") != "1000" {
+		t.Fatalf("vip: %d %v", status, h)
+	}
+	if status, h, _ := send(gw, tenPoints, "X-API-Key", "other"); status != 200 || h.Get("RateLimit-Limit") != "25" {
+		t.Fatalf("other key: %d %v", status, h)
+	}
+	// An operation that costs more than the whole budget can never run.
+	big := `{"query":"{ topProducts { name } a: topProducts { name } b: topProducts { name } }"}`
+	status, h, body = send(gw, big, "X-API-Key", "fresh")
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") != "" || !strings.Contains(body, "can never run") {
+		t.Fatalf("never: %d %v %s", status, h, body)
+	}
+}
+
+func TestRateLimitSubjectKey(t *testing.T) {
+	is := newIssuer(t)
+	gw, _ := caseGateway(t, func(cfg *executor.Config) {
+		cfg.Auth = is.authConfig()
+		cfg.RateLimit.Enabled = true
+		cfg.RateLimit.Budgets.Limit = 10
+		cfg.RateLimit.Budgets.Window = time.Hour
+	})
+	alice := "Bearer " + is.token(t, `{"sub": "alice"}`)
+	bob := "Bearer " + is.token(t, `{"sub": "bob"}`)
+	if status, _, _ := send(gw, tenPoints, "Authorization", alice); status != 200 {
+		t.Fatal("alice's first request refused")
+	}
+	if status, _, _ := send(gw, tenPoints, "Authorization", alice, "X-API-Key", "other"); status != 429 {
+		t.Fatal("alice is keyed by subject before API key: her budget is spent")
+	}
+	if status, _, _ := send(gw, tenPoints, "Authorization", bob); status != 200 {
+		t.Fatal("bob shares alice's budget")
+	}
+}
+
+func TestRateLimitConfigErrors(t *testing.T) {
+	cfg := executor.DefaultConfig()
+	cfg.RateLimit.Enabled = true
+	cfg.RateLimit.ClientKey = []string{"cookie"}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), `rate_limit.client_key[0]: "cookie"`) {
+		t.Fatalf("Validate = %v", err)
+	}
+	cfg = executor.DefaultConfig()
+	cfg.Cost.Mode = "strict"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), `cost.mode: "strict"`) {
+		t.Fatalf("Validate = %v", err)
+	}
+}
