@@ -13,7 +13,9 @@
 // With Config.Redis.URL set, gateways share budgets through Redis: one Lua script per decision
 // reads and updates a client's state atomically, on the Redis clock. When Redis is slow or
 // down, decisions fall back to the in-memory limiter after Redis.Timeout, and Redis is probed
-// again at most once per Redis.ProbeInterval.
+// again at most once per Redis.ProbeInterval. While it is down each gateway enforces the whole
+// budget on its own, starting from a full one: with n gateways a client may get up to n times
+// its budget until Redis is back. That is the price of not refusing everyone when Redis fails.
 //
 // The files:
 //

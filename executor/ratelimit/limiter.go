@@ -8,7 +8,8 @@ import (
 )
 
 // Limiter decides whether a client may spend the cost of an operation. Safe for concurrent use.
-// Take does not block in memory; with Redis it blocks at most Config.Redis.Timeout.
+// In memory, Take holds one of many short locks and does no I/O; with Redis it waits at most
+// Config.Redis.Timeout.
 type Limiter struct {
 	std       budget
 	overrides map[string]budget
