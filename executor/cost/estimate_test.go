@@ -115,6 +115,7 @@ func TestEstimate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // one Calculator serves concurrent requests
 			op, vars := operation(t, sg, c.query, c.vars)
 			est := calc.Estimate(op, vars)
 			if est.Cost != c.want || est.Variables != c.variables || est.Slicing != nil {
