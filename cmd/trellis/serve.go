@@ -28,19 +28,41 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	dedup := fs.Bool("dedup", false, "let identical concurrent queries share one execution")
 	tree := fs.Bool("tree-plans", false, "emit plans as trees (each fetch as soon as its inputs are ready) instead of batched waves")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); off when empty")
+	configPath := fs.String("config", "", "configuration file (trellis.yaml; keys in docs/configuration.md)")
+	redisURL := fs.String("redis", "", "Redis for rate-limit budgets and the entity cache shared by gateways, e.g. redis://127.0.0.1:6379")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg := executor.DefaultConfig()
+	cfg.Dev = *dev
+	cfg.Dedup = *dedup
+	cfg.TreePlans = *tree
+	if *configPath != "" {
+		file, err := readConfig(*configPath)
+		if err == nil {
+			err = file.apply(&cfg)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "trellis serve: %v\n", err)
+			return 1
+		}
+		if !flagGiven(fs, "supergraph") {
+			setIf(path, file.Supergraph)
+		}
+		if !flagGiven(fs, "listen") {
+			setIf(listen, file.Listen)
+		}
+	}
+	if *redisURL != "" {
+		cfg.RateLimit.Budgets.Redis.URL = *redisURL
+		cfg.EntityCache.RedisURL = *redisURL
+	}
 	sg, err := loadSupergraph(*path)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
-	cfg := executor.DefaultConfig()
-	cfg.Dev = *dev
-	cfg.Dedup = *dedup
-	cfg.TreePlans = *tree
 	gw, err := executor.New(cfg, sg, nil, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
@@ -82,6 +104,13 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// flagGiven reports whether the command line set the flag (its value then wins over the file).
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }
 
 func routes(gw *executor.Gateway) http.Handler {

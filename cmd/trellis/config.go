@@ -1,0 +1,224 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/agnivade/levenshtein"
+	"gopkg.in/yaml.v3"
+)
+
+// fileConfig is trellis.yaml. Only cmd knows this file: it maps each section onto the Config
+// of the package that owns it (see apply). Every key is documented in docs/configuration.md.
+type fileConfig struct {
+	Supergraph       string          `yaml:"supergraph"`
+	Listen           string          `yaml:"listen"`
+	Dev              bool            `yaml:"dev"`
+	Dedup            bool            `yaml:"dedup"`
+	Auth             authFile        `yaml:"auth"`
+	Authorization    authzFile       `yaml:"authorization"`
+	Cost             costFile        `yaml:"cost"`
+	RateLimit        rateLimitFile   `yaml:"rate_limit"`
+	PersistedQueries persistedFile   `yaml:"persisted_queries"`
+	EntityCache      entityCacheFile `yaml:"entity_cache"`
+	Limits           limitsFile      `yaml:"limits"`
+	Timeouts         timeoutsFile    `yaml:"timeouts"`
+	_                struct{}        `yaml:"-"`
+}
+
+type authFile struct {
+	Header     string         `yaml:"header"`
+	Scheme     *string        `yaml:"scheme"`
+	JWKS       []jwksFile     `yaml:"jwks"`
+	Algorithms []string       `yaml:"algorithms"`
+	Issuers    []string       `yaml:"issuers"`
+	Audiences  []string       `yaml:"audiences"`
+	RequireExp *bool          `yaml:"require_exp"`
+	ClockSkew  *time.Duration `yaml:"clock_skew"`
+	ScopeClaim string         `yaml:"scope_claim"`
+	Refresh    time.Duration  `yaml:"refresh"`
+}
+
+type jwksFile struct {
+	File string `yaml:"file"`
+	URL  string `yaml:"url"`
+}
+
+type authzFile struct {
+	Mode     string            `yaml:"mode"` // filter (default) or reject
+	Policies map[string]string `yaml:"policies"`
+}
+
+type costFile struct {
+	Mode            string   `yaml:"mode"`
+	MaxCost         float64  `yaml:"max_cost"`
+	ObjectWeight    *float64 `yaml:"object_weight"`
+	ScalarWeight    *float64 `yaml:"scalar_weight"`
+	EnumWeight      *float64 `yaml:"enum_weight"`
+	MutationWeight  *float64 `yaml:"mutation_weight"`
+	DefaultListSize int      `yaml:"default_list_size"`
+}
+
+type rateLimitFile struct {
+	Enabled      bool                  `yaml:"enabled"`
+	Limit        float64               `yaml:"limit"`
+	Window       time.Duration         `yaml:"window"`
+	ClientKey    []string              `yaml:"client_key"`
+	APIKeyHeader string                `yaml:"api_key_header"`
+	Overrides    map[string]budgetFile `yaml:"overrides"`
+	MaxClients   int                   `yaml:"max_clients"`
+	Redis        string                `yaml:"redis"`
+	RedisTimeout time.Duration         `yaml:"redis_timeout"`
+}
+
+type budgetFile struct {
+	Limit  float64       `yaml:"limit"`
+	Window time.Duration `yaml:"window"`
+}
+
+type persistedFile struct {
+	APQ              *bool  `yaml:"apq"`
+	APQCacheBytes    int64  `yaml:"apq_cache_bytes"`
+	TrustedDocuments string `yaml:"trusted_documents"`
+}
+
+type entityCacheFile struct {
+	Types    map[string]time.Duration `yaml:"types"`
+	MaxBytes int64                    `yaml:"max_bytes"`
+	Redis    string                   `yaml:"redis"`
+}
+
+type limitsFile struct {
+	MaxDepth      *int `yaml:"max_depth"`
+	MaxAliases    *int `yaml:"max_aliases"`
+	MaxRootFields *int `yaml:"max_root_fields"`
+	MaxDirectives *int `yaml:"max_directives"`
+	MaxTokens     int  `yaml:"max_tokens"`
+}
+
+type timeoutsFile struct {
+	Subgraph time.Duration `yaml:"subgraph"`
+	Request  time.Duration `yaml:"request"`
+}
+
+// readConfig reads and checks a configuration file. Unknown keys are refused with their
+// line and the closest known key; values of the wrong type name their line too.
+func readConfig(path string) (*fileConfig, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(raw, &root); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	cfg := &fileConfig{}
+	if len(root.Content) == 0 {
+		return cfg, nil // an empty file: every default
+	}
+	if errs := checkKeys(root.Content[0], reflect.TypeOf(*cfg), ""); len(errs) > 0 {
+		for i, e := range errs {
+			errs[i] = fmt.Errorf("%s:%w", path, e)
+		}
+		return nil, errors.Join(errs...)
+	}
+	if err := root.Content[0].Decode(cfg); err != nil {
+		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  "))
+	}
+	cfg.resolvePaths(filepath.Dir(path))
+	return cfg, nil
+}
+
+// resolvePaths makes the file names in the configuration relative to its own folder, so
+// that the gateway finds them whatever its working directory.
+func (f *fileConfig) resolvePaths(dir string) {
+	rel := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	rel(&f.Supergraph)
+	rel(&f.PersistedQueries.TrustedDocuments)
+	for i := range f.Auth.JWKS {
+		rel(&f.Auth.JWKS[i].File)
+	}
+}
+
+// checkKeys walks a YAML mapping along the Go type it decodes into and reports every key
+// that type does not have.
+func checkKeys(n *yaml.Node, t reflect.Type, where string) []error {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		if t.Kind() == reflect.Slice && n.Kind == yaml.SequenceNode {
+			var errs []error
+			for i, item := range n.Content {
+				errs = append(errs, checkKeys(item, t.Elem(), fmt.Sprintf("%s[%d]", where, i))...)
+			}
+			return errs
+		}
+		t = t.Elem()
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil // a type mismatch: Decode reports it with its line
+	}
+	var errs []error
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := join(where, k.Value)
+		switch t.Kind() {
+		case reflect.Map:
+			errs = append(errs, checkKeys(v, t.Elem(), key)...)
+		case reflect.Struct:
+			f, ok := fieldByTag(t, k.Value)
+			if !ok {
+				errs = append(errs, fmt.Errorf("%d:%d: unknown key %q%s", k.Line, k.Column, key, suggest(t, k.Value)))
+				continue
+			}
+			errs = append(errs, checkKeys(v, f.Type, key)...)
+		}
+	}
+	return errs
+}
+
+func join(where, key string) string {
+	if where == "" {
+		return key
+	}
+	return where + "." + key
+}
+
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); tag == name && tag != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// suggest names the closest known key, or lists the known keys.
+func suggest(t reflect.Type, got string) string {
+	var known []string
+	best, bestDist := "", 3
+	for i := 0; i < t.NumField(); i++ {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		known = append(known, tag)
+		if d := levenshtein.ComputeDistance(got, tag); d < bestDist {
+			best, bestDist = tag, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(": did you mean %q?", best)
+	}
+	slices.Sort(known)
+	return fmt.Sprintf(" (known keys here: %s)", strings.Join(known, ", "))
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trellis-gql/trellis/executor"
+)
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestConfigFileApplied(t *testing.T) {
+	dir := t.TempDir()
+	manifest := writeFile(t, dir, "manifest.json", `{"format": "apollo-persisted-query-manifest", "version": 1, "operations": [
+		{"id": "`+sha("{ a }")+`", "body": "{ a }", "name": "A", "type": "query"}]}`)
+	_ = manifest
+	path := writeFile(t, dir, "trellis.yaml", `
+supergraph: supergraph.graphql
+listen: 127.0.0.1:4100
+auth:
+  jwks:
+    - file: jwks.json
+  issuers: [https://issuer.example]
+  clock_skew: 0s
+authorization:
+  mode: reject
+  policies:
+    admin: claims.role == "admin"
+cost:
+  mode: enforce
+  max_cost: 500
+  scalar_weight: 0
+  default_list_size: 20
+rate_limit:
+  enabled: true
+  limit: 5000
+  window: 10s
+  client_key: [api_key, address]
+  overrides:
+    "key:vip": {limit: 100000, window: 1m}
+  redis: redis://127.0.0.1:6379/0
+persisted_queries:
+  apq: false
+  trusted_documents: manifest.json
+entity_cache:
+  types: {Product: 30s}
+limits:
+  max_depth: 10
+  max_tokens: 5000
+timeouts:
+  subgraph: 2s
+`)
+	file, err := readConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := executor.DefaultConfig()
+	if err := file.apply(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"supergraph relative to the file", file.Supergraph, filepath.Join(dir, "supergraph.graphql")},
+		{"jwks file", cfg.Auth.JWKS[0].File, filepath.Join(dir, "jwks.json")},
+		{"issuers", cfg.Auth.Issuers[0], "https://issuer.example"},
+		{"clock skew 0 kept", cfg.Auth.ClockSkew, time.Duration(0)},
+		{"require exp default", cfg.Auth.RequireExp, true},
+		{"reject", cfg.Authorization.Reject, true},
+		{"policy", cfg.Authorization.Policies["admin"], `claims.role == "admin"`},
+		{"cost mode", string(cfg.Cost.Mode), "enforce"},
+		{"max cost", cfg.Cost.MaxCost, 500.0},
+		{"object weight default", cfg.Cost.ObjectWeight, 1.0},
+		{"list size", cfg.Cost.DefaultListSize, 20},
+		{"rate limit", cfg.RateLimit.Budgets.Limit, 5000.0},
+		{"window", cfg.RateLimit.Budgets.Window, 10 * time.Second},
+		{"client key", strings.Join(cfg.RateLimit.ClientKey, ","), "api_key,address"},
+		{"override", cfg.RateLimit.Budgets.Overrides["key:vip"].Limit, 100000.0},
+		{"redis", cfg.RateLimit.Budgets.Redis.URL, "redis://127.0.0.1:6379/0"},
+		{"apq", cfg.PersistedQueries.APQ, false},
+		{"trusted", cfg.PersistedQueries.Trusted[sha("{ a }")], "{ a }"},
+		{"entity ttl", cfg.EntityCache.Types["Product"], 30 * time.Second},
+		{"max depth", cfg.Limits.MaxDepth, 10},
+		{"max aliases default", cfg.Limits.MaxAliases, executor.DefaultLimits().MaxAliases},
+		{"tokens", cfg.MaxTokens, 5000},
+		{"subgraph timeout", cfg.SubgraphTimeout, 2 * time.Second},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	cfg.Auth.JWKS = nil // the file does not exist; everything else must validate
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConfigFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ name, body, want string }{
+		{"unknown key with suggestion", "rate_limit:\n  enabled: true\n  limt: 5\n", `:3:3: unknown key "rate_limit.limt": did you mean "limit"?`},
+		{"unknown top-level key", "frobnicate: 1\n", `:1:1: unknown key "frobnicate" (known keys here: auth, authorization, cost, dedup`},
+		{"unknown key in a list item", "auth:\n  jwks:\n    - path: x\n", `:3:7: unknown key "auth.jwks[0].path" (known keys here: file, url)`},
+		{"several at once", "a: 1\nb: 2\n", `:2:1: unknown key "b"`},
+		{"wrong type", "cost:\n  max_cost: lots\n", "line 2: cannot unmarshal !!str `lots` into float64"},
+		{"bad duration", "rate_limit:\n  window: soon\n", "line 2: cannot unmarshal !!str `soon` into time.Duration"},
+		{"not yaml", "a: [\n", "did not find expected node content"},
+		{"bad authorization mode", "authorization:\n  mode: block\n", `authorization.mode: "block" is not filter or reject`},
+		{"missing manifest", "persisted_queries:\n  trusted_documents: none.json\n", "persisted_queries.trusted_documents: open "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeFile(t, dir, "trellis.yaml", c.body)
+			file, err := readConfig(path)
+			if err == nil {
+				cfg := executor.DefaultConfig()
+				err = file.apply(&cfg)
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestManifestFormats(t *testing.T) {
+	dir := t.TempDir()
+	plain := writeFile(t, dir, "plain.json", `{"`+sha("{ b }")+`": "{ b }"}`)
+	docs, err := readManifest(plain)
+	if err != nil || docs[sha("{ b }")] != "{ b }" {
+		t.Fatalf("plain: %v %v", docs, err)
+	}
+	other := writeFile(t, dir, "other.json", `{"format": "relay", "operations": []}`)
+	if _, err := readManifest(other); err == nil || !strings.Contains(err.Error(), `format "relay"`) {
+		t.Fatalf("other format: %v", err)
+	}
+	list := writeFile(t, dir, "list.json", `[1, 2]`)
+	if _, err := readManifest(list); err == nil || !strings.Contains(err.Error(), "neither an Apollo persisted query manifest") {
+		t.Fatalf("list: %v", err)
+	}
+}
+
+func sha(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))) }
