@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -16,9 +17,10 @@ import (
 	"github.com/trellis-gql/trellis/executor/auth"
 )
 
-// issuer signs test tokens with one ES256 key published in a JWKS file.
+// issuer signs test tokens with one key published in a JWKS file.
 type issuer struct {
-	key  *ecdsa.PrivateKey
+	key  any // *ecdsa.PrivateKey or *rsa.PrivateKey
+	alg  jose.SignatureAlgorithm
 	jwks string // the JWKS file
 }
 
@@ -27,13 +29,26 @@ func newIssuer(t testing.TB) *issuer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "test", Algorithm: "ES256", Use: "sig"}}}
-	raw, _ := json.Marshal(set)
-	file := filepath.Join(t.TempDir(), "jwks.json")
-	if err := os.WriteFile(file, raw, 0o600); err != nil {
+	return publish(t, &issuer{key: key, alg: jose.ES256}, &key.PublicKey)
+}
+
+// newRSAIssuer signs with RS256, the most common algorithm of identity providers.
+func newRSAIssuer(t testing.TB) *issuer {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return &issuer{key: key, jwks: file}
+	return publish(t, &issuer{key: key, alg: jose.RS256}, &key.PublicKey)
+}
+
+func publish(t testing.TB, is *issuer, public any) *issuer {
+	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: public, KeyID: "test", Algorithm: string(is.alg), Use: "sig"}}}
+	raw, _ := json.Marshal(set)
+	is.jwks = filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(is.jwks, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return is
 }
 
 // token signs claims (a JSON object) with an expiry an hour ahead.
@@ -46,7 +61,7 @@ func (is *issuer) token(t testing.TB, claims string) string {
 		c["exp"] = time.Now().Add(time.Hour).Unix()
 	}
 	payload, _ := json.Marshal(c)
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: is.key, KeyID: "test"}},
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: is.alg, Key: jose.JSONWebKey{Key: is.key, KeyID: "test"}},
 		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
 		t.Fatal(err)

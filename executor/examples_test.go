@@ -36,11 +36,15 @@ func startExamples(tb testing.TB) (*executor.Gateway, *all.Subgraphs) {
 
 // gatewayAt builds a gateway on the started examples' supergraph with its own client.
 func gatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer) *executor.Gateway {
+	return configuredGatewayAt(tb, subs, client, executor.DefaultConfig())
+}
+
+func configuredGatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer, cfg executor.Config) *executor.Gateway {
 	sg, err := supergraph.Load("examples/supergraph.graphql", subs.Supergraph())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	gw, err := executor.New(executor.DefaultConfig(), sg, client, nil)
+	gw, err := executor.New(cfg, sg, client, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/trellis-gql/trellis/examples"
 	"github.com/trellis-gql/trellis/examples/all"
+	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/executor/cost"
 )
 
 // recorder answers subgraph requests from bodies recorded once against the real example
@@ -49,13 +51,34 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 // BenchmarkExecuteRecorded is the whole request path for the benchmark query, with subgraph
 // answers replayed from memory: the gateway's own CPU and allocations per request.
 func BenchmarkExecuteRecorded(b *testing.B) {
+	benchmarkRecorded(b, executor.DefaultConfig(), nil)
+}
+
+// BenchmarkExecuteRecordedProtected is BenchmarkExecuteRecorded with the front door on: a
+// JWT (RS256) verified on every request, authorization, cost analysis (measure, so the
+// response reports it) and a rate limit with a budget the benchmark never exhausts.
+func BenchmarkExecuteRecordedProtected(b *testing.B) {
+	is := newRSAIssuer(b)
+	cfg := executor.DefaultConfig()
+	cfg.Auth = is.authConfig()
+	cfg.Cost.Mode = cost.ModeMeasure
+	cfg.Cost.MaxCost = 1e9
+	cfg.RateLimit.Enabled = true
+	cfg.RateLimit.Budgets.Limit = 1e15
+	benchmarkRecorded(b, cfg, http.Header{"Authorization": {"Bearer " + is.token(b, `{"sub": "bench", "scope": "read"}`)}})
+}
+
+func benchmarkRecorded(b *testing.B, cfg executor.Config, headers http.Header) {
 	_, subs := startExamples(b)
 	rec := &recorder{subs: subs, answers: map[string][]byte{}, live: true}
-	gw := gatewayAt(b, subs, rec)
+	gw := configuredGatewayAt(b, subs, rec, cfg)
 	raw, _ := json.Marshal(map[string]any{"query": examples.BenchmarkQuery})
 	serve := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
 		req.Header.Set("Content-Type", "application/json")
+		for k, v := range headers {
+			req.Header[k] = v
+		}
 		w := httptest.NewRecorder()
 		gw.ServeHTTP(w, req)
 		return w
