@@ -58,6 +58,17 @@ func (s *scorer) arguments(f *planner.Field, fc *supergraph.FieldCost) float64 {
 
 // value is the cost of in, of type t, in a position whose own weight is w when has.
 func (s *scorer) value(in input, t *ast.Type, w float64, has bool) float64 {
+	own := s.c.weight(t.Name())
+	if has {
+		own = w
+	}
+	def := s.c.sg.API.Types[t.Name()]
+	object := def != nil && def.Kind == ast.InputObject
+	if own == 0 && !object {
+		// Scalars of weight 0, or lists of them, cost 0 whatever the value: not reading it
+		// keeps an estimate like that of user(id: $id) independent of the variables.
+		return 0
+	}
 	in = s.resolve(in)
 	if in.null() {
 		return 0
@@ -65,12 +76,7 @@ func (s *scorer) value(in input, t *ast.Type, w float64, has bool) float64 {
 	if t.Elem != nil {
 		return s.list(in, t, w, has)
 	}
-	own := s.c.weight(t.NamedType)
-	if has {
-		own = w
-	}
-	def := s.c.sg.API.Types[t.NamedType]
-	if def == nil || def.Kind != ast.InputObject {
+	if !object {
 		return own
 	}
 	return own + s.object(in, def)

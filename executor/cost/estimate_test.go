@@ -97,6 +97,9 @@ func TestEstimate(t *testing.T) {
 		{"field @cost replaces the type's weight", `{ featured { title author { name } } }`, nil, 3 + 1, false},
 		{"argument @cost", `{ withArg(arg: 3) }`, nil, 10, false},
 		{"null argument costs nothing", `{ withArg(arg: null) }`, nil, 0, false},
+		{"an argument that weighs nothing leaves the estimate independent of its variable", `query($id: ID) { book(id: $id) { title } }`, map[string]any{"id": "1"}, 1, false},
+		{"argument @cost from a variable", `query($a: Int) { withArg(arg: $a) }`, map[string]any{"a": 1}, 10, true},
+		{"argument @cost, null variable", `query($a: Int) { withArg(arg: $a) }`, map[string]any{"a": nil}, 0, true},
 		// Apollo's example: the input object 1 + somethingWithCost 20.
 		{"input object and input field @cost", `{ withInput(input: {somethingWithCost: 10}) }`, nil, 21, false},
 		{"input object from a variable", `query($i: Costly) { withInput(input: $i) }`, map[string]any{"i": map[string]any{"somethingWithCost": 1}}, 21, true},
