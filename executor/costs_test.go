@@ -3,12 +3,15 @@ package executor_test
 import (
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/trellis-gql/trellis/executor"
 	"github.com/trellis-gql/trellis/executor/cost"
 	"github.com/trellis-gql/trellis/executor/ratelimit"
+	"github.com/trellis-gql/trellis/internal/redistest"
 )
 
 // { topProducts { name } } costs 10 by estimate (a list of the default size 10 of objects of
@@ -111,5 +114,50 @@ func TestRateLimitConfigErrors(t *testing.T) {
 	cfg.Cost.Mode = "strict"
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), `cost.mode: "strict"`) {
 		t.Fatalf("Validate = %v", err)
+	}
+}
+
+// TestRateLimitSharedByTwoGateways: two gateways on one Redis admit, together, the budget of
+// one client: 200 points per second (20 operations of 10 points), plus the initial burst.
+func TestRateLimitSharedByTwoGateways(t *testing.T) {
+	srv := redistest.Start(t)
+	set := func(cfg *executor.Config) {
+		cfg.RateLimit.Enabled = true
+		cfg.RateLimit.Budgets.Limit = 200
+		cfg.RateLimit.Budgets.Window = time.Second
+		cfg.RateLimit.Budgets.Redis.URL = srv.URL
+		cfg.RateLimit.Budgets.Redis.Timeout = time.Second // a loaded CI machine must not fall back
+	}
+	gwA, _ := caseGateway(t, set)
+	gwB, _ := caseGateway(t, set)
+	var admitted, refused atomic.Int64
+	start := time.Now()
+	deadline := start.Add(3 * time.Second)
+	var wg sync.WaitGroup
+	for _, gw := range []http.Handler{gwA, gwB, gwA, gwB} {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				switch status, _, _ := send(gw, tenPoints, "X-API-Key", "shared"); status {
+				case 200:
+					admitted.Add(1)
+				case 429:
+					refused.Add(1)
+				default:
+					t.Errorf("status %d", status)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+	want := (200 + 200*elapsed) / 10 // the full budget at once, then the refill
+	got := float64(admitted.Load())
+	t.Logf("admitted %v operations in %.2fs (want %.1f), refused %d", got, elapsed, want, refused.Load())
+	if got < want*0.95 || got > want*1.05 {
+		t.Fatalf("admitted %v operations, want %.1f ± 5%%", got, want)
+	}
+	if refused.Load() == 0 {
+		t.Fatal("nothing was refused: the load did not reach the budget")
 	}
 }
