@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -649,4 +650,85 @@ func BenchmarkEntityCacheHit(b *testing.B) {
 	if got := gw.EntityCacheStats(); got.Misses != warm.Misses {
 		b.Fatalf("misses while benchmarking: %+v, after warming %+v", got, warm)
 	}
+}
+
+// TestEntityCacheCorpus runs every operation of the federation conformance corpus twice
+// through one gateway caching every type: the second response, built from cached entities
+// (rewrites, batches, interface objects, requirements...), must be the expected one too.
+func TestEntityCacheCorpus(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join(corpusDir, "*", "supergraph.graphql"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no conformance cases under %s", corpusDir)
+	}
+	hits := uint64(0)
+	for _, sgFile := range dirs {
+		dir := filepath.Dir(sgFile)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			c := startCase(t, dir)
+			ops, _ := filepath.Glob(filepath.Join(dir, "operations", "*.graphql"))
+			for _, opFile := range ops {
+				t.Run(strings.TrimSuffix(filepath.Base(opFile), ".graphql"), func(t *testing.T) {
+					hits += c.serveCachedTwice(t, opFile)
+				})
+			}
+		})
+	}
+	if hits == 0 {
+		t.Error("no entity was served from the cache")
+	}
+}
+
+// serveCachedTwice sends one corpus operation twice and compares both responses with the
+// expected one. It returns the cache hits.
+func (c *corpusCase) serveCachedTwice(t *testing.T, opFile string) uint64 {
+	src := readFile(t, opFile)
+	want := readFile(t, strings.TrimSuffix(opFile, ".graphql")+".response.json")
+	sg, err := supergraph.Load(filepath.Join(c.dir, "supergraph.graphql"), c.sdl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := executor.DefaultConfig()
+	if l := header(src, "labels"); l != "" {
+		cfg.OverrideLabels = strings.Split(l, ",")
+	}
+	cfg.EntityCache = executor.DefaultEntityCacheConfig()
+	cfg.EntityCache.Types = map[string]time.Duration{}
+	for name := range sg.Schema.Types {
+		cfg.EntityCache.Types[name] = time.Minute
+	}
+	gw, err := executor.New(cfg, sg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.Close)
+	body := map[string]any{"query": src}
+	if v := header(src, "variables"); v != "" {
+		var vars map[string]any
+		if err := json.Unmarshal([]byte(v), &vars); err != nil {
+			t.Fatalf("variables header: %v", err)
+		}
+		body["variables"] = vars
+	}
+	if n := header(src, "operationName"); n != "" {
+		body["operationName"] = n
+	}
+	raw, _ := json.Marshal(body)
+	for i := range 2 {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+		rec := httptest.NewRecorder()
+		gw.ServeHTTP(rec, req)
+		var resp struct { // as TestConformance compares: data (null when absent) and errors
+			Data   json.RawMessage `json:"data"`
+			Errors json.RawMessage `json:"errors,omitempty"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("response is not JSON: %v\n%s", err, rec.Body)
+		}
+		if got, _ := json.Marshal(resp); !sameJSON([]byte(want), got) {
+			t.Errorf("request %d:\n got %s\nwant %s", i+1, got, want)
+		}
+	}
+	return gw.EntityCacheStats().Hits
 }
