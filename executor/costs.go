@@ -33,7 +33,7 @@ func (g *Gateway) estimate(x *admitted) *requestError {
 	case errors.As(err, &tooMuch):
 		ge.Extensions = tooMuch.Extensions()
 	case errors.As(err, &slicing):
-		ge.Extensions = map[string]any{"code": slicing.Code()}
+		ge = newError(slicing.Code(), err.Error())
 	}
 	return &requestError{errs: []gqlError{ge}}
 }

@@ -155,3 +155,24 @@ func TestManifestFormats(t *testing.T) {
 }
 
 func sha(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))) }
+
+// TestExampleConfig: the documented example loads and starts a gateway.
+func TestExampleConfig(t *testing.T) {
+	file, err := readConfig("../../examples/trellis.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := executor.DefaultConfig()
+	if err := file.apply(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	sg, err := loadSupergraph(file.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := executor.New(cfg, sg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw.Close()
+}

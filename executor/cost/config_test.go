@@ -133,11 +133,12 @@ func TestTooExpensiveError(t *testing.T) {
 	}
 }
 
-func TestNewRefusesMalformedDirectives(t *testing.T) {
-	sg := load(t, linked, `type Query { a(first: Int): [Int] @listSize(slicingArguments: ["max"]) }`)
-	_, err := cost.New(cost.DefaultConfig(), sg)
-	want := `cost directives: test.graphql:15:65: @listSize on Query.a: slicing argument "max" is not an argument of Query.a (its arguments: first)`
+// TestLoadRefusesMalformedDirectives: a supergraph with a malformed cost directive is refused
+// when it is loaded, before any calculator exists.
+func TestLoadRefusesMalformedDirectives(t *testing.T) {
+	_, err := loadErr(linked, `type Query { a(first: Int): [Int] @listSize(slicingArguments: ["max"]) }`)
+	want := `test.graphql:15:65: @listSize on Query.a: slicing argument "max" is not an argument of Query.a (its arguments: first)`
 	if err == nil || err.Error() != want {
-		t.Fatalf("New() = %v; want %s", err, want)
+		t.Fatalf("Load() = %v; want %s", err, want)
 	}
 }

@@ -22,6 +22,15 @@ directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: 
 // IBM-style schema that only defines the directives.
 func load(t testing.TB, link, body string) *supergraph.Supergraph {
 	t.Helper()
+	sg, err := loadErr(link, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sg
+}
+
+// loadErr loads a supergraph of one graph with the cost directives defined and body added.
+func loadErr(link, body string) (*supergraph.Supergraph, error) {
 	roots := "query: Query"
 	if strings.Contains(body, "type Mutation") {
 		roots += " mutation: Mutation"
@@ -38,11 +47,7 @@ scalar link__Import
 enum link__Purpose { SECURITY EXECUTION }
 enum join__Graph { A @join__graph(name: "a", url: "http://a") }
 ` + costDirectives + body
-	sg, err := supergraph.Load("test.graphql", sdl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sg
+	return supergraph.Load("test.graphql", sdl)
 }
 
 const linked = `@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@cost", "@listSize"])`

@@ -205,14 +205,10 @@ func TestCheckCostErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			sdl := costSupergraph(costLinkImported, c.body+costDefs("cost", "listSize", "String!"))
-			sg, err := supergraph.Load("bad.graphql", sdl)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = sg.CheckCost()
+			_, err := supergraph.Load("bad.graphql", sdl) // Load runs CheckCost
 			var es supergraph.Errors
 			if !errors.As(err, &es) || len(es) != 1 {
-				t.Fatalf("CheckCost() = %v; want one supergraph.Errors entry", err)
+				t.Fatalf("Load() = %v; want one supergraph.Errors entry", err)
 			}
 			if want := "bad.graphql:" + lineCol(sdl, c.at) + ": " + c.want; err.Error() != want {
 				t.Fatalf("error\n got %s\nwant %s", err, want)
@@ -237,12 +233,9 @@ func TestCheckCostErrorsInSourceOrder(t *testing.T) {
   b: Int @listSize(assumedSize: 1)
   a: Int @cost(weight: "x")
 }` + costDefs("cost", "listSize", "String!")
-	sg, err := supergraph.Load("s.graphql", costSupergraph(costLinkImported, body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, err := supergraph.Load("s.graphql", costSupergraph(costLinkImported, body))
 	var es supergraph.Errors
-	if err := sg.CheckCost(); !errors.As(err, &es) || len(es) != 2 || es[0].Line >= es[1].Line {
+	if !errors.As(err, &es) || len(es) != 2 || es[0].Line >= es[1].Line {
 		t.Fatalf("want two errors in source order, got %v", err)
 	}
 }

@@ -40,6 +40,9 @@ func Load(file, sdl string) (*Supergraph, error) {
 		return nil, err
 	}
 	s.API = api
+	if err := s.CheckCost(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
