@@ -15,7 +15,7 @@ func (g *Gateway) estimate(x *admitted) *requestError {
 	if calc == nil {
 		return nil
 	}
-	est := calc.Estimate(x.planned, x.vars)
+	est := x.st.estimateOf(x)
 	x.estimated = est.Cost
 	err := calc.Admit(est)
 	if err == nil {
@@ -36,6 +36,20 @@ func (g *Gateway) estimate(x *admitted) *requestError {
 		ge = newError(slicing.Code(), err.Error())
 	}
 	return &requestError{errs: []gqlError{ge}}
+}
+
+// estimateOf returns the estimate, from the cache when it does not depend on variables.
+func (st *state) estimateOf(x *admitted) cost.Estimate {
+	if st.estimates != nil {
+		if est, ok := st.estimates.Get(x.planned.Key); ok {
+			return est
+		}
+	}
+	est := st.cost.Estimate(x.planned, x.vars)
+	if st.estimates != nil && !est.Variables {
+		st.estimates.Set(x.planned.Key, est, 1)
+	}
+	return est
 }
 
 // costReport is extensions.cost of a response when cost analysis is on.

@@ -163,6 +163,8 @@ type state struct {
 	docs  *ristretto.Cache[string, *document]
 	ops   *ristretto.Cache[string, *planner.Operation]
 	cost  *cost.Calculator // nil when neither cost analysis nor rate limiting is on
+	// estimates caches, beside the plans, the estimates that do not depend on variables.
+	estimates *ristretto.Cache[string, cost.Estimate]
 }
 
 // New builds a gateway serving sg. client sends subgraph requests (nil: a tuned
@@ -234,6 +236,11 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 		if st.plans, err = newCache[*planner.Plan](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize); err != nil {
 			return fmt.Errorf("plan cache: %w", err)
 		}
+		if st.cost != nil {
+			if st.estimates, err = newCache[cost.Estimate](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize); err != nil {
+				return fmt.Errorf("cost cache: %w", err)
+			}
+		}
 	}
 	if g.cfg.DocumentCacheBytes > 0 {
 		// Counters sized for documents of about 1 KiB on average.
@@ -264,6 +271,9 @@ func (st *state) close() {
 	}
 	if st.ops != nil {
 		st.ops.Close()
+	}
+	if st.estimates != nil {
+		st.estimates.Close()
 	}
 }
 
