@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dgraph-io/ristretto/v2"
 	"github.com/go-jose/go-jose/v4"
 )
 
@@ -14,6 +15,7 @@ type Authenticator struct {
 	cfg       Config
 	algs      []jose.SignatureAlgorithm
 	keys      *keyStore
+	verified  *ristretto.Cache[string, *verified]
 	now       func() time.Time
 	closeOnce sync.Once
 }
@@ -51,6 +53,10 @@ func newAuthenticator(cfg Config, client *http.Client, log *slog.Logger, now fun
 		return nil, err
 	}
 	a.keys = keys
+	if a.verified, err = newVerifiedCache(); err != nil {
+		keys.close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -61,6 +67,13 @@ func (a *Authenticator) Authenticate(r *http.Request) (*Identity, error) {
 	token, err := a.token(r)
 	if err != nil || token == "" {
 		return nil, err
+	}
+	set := a.keys.set.Load()
+	if id, ok := a.cached(token, set); ok {
+		if err := a.checkClaims(id.Claims, a.now()); err != nil {
+			return nil, err
+		}
+		return id, nil
 	}
 	payload, err := a.verify(r.Context(), token)
 	if err != nil {
@@ -73,7 +86,11 @@ func (a *Authenticator) Authenticate(r *http.Request) (*Identity, error) {
 	if err := a.checkClaims(claims, a.now()); err != nil {
 		return nil, err
 	}
-	return a.identity(claims)
+	id, err := a.identity(claims)
+	if err == nil {
+		a.remember(token, set, id)
+	}
+	return id, err
 }
 
 func (a *Authenticator) identity(claims map[string]any) (*Identity, error) {
@@ -91,5 +108,8 @@ func (a *Authenticator) identity(claims map[string]any) (*Identity, error) {
 // Close stops the refresh of URL keys and waits for a running fetch to end. Authenticate keeps
 // working with the keys already loaded. Close may be called more than once.
 func (a *Authenticator) Close() {
-	a.closeOnce.Do(a.keys.close)
+	a.closeOnce.Do(func() {
+		a.keys.close()
+		a.verified.Close()
+	})
 }

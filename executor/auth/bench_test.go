@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"testing"
 )
 
@@ -13,6 +14,22 @@ func BenchmarkAuthenticate(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := a.Authenticate(r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkVerifySignature is a token's first use: the signature check the cache then saves.
+func BenchmarkVerifySignature(b *testing.B) {
+	a := fileAuth(b, nil, rsaSigner(), ecSigner(), edSigner())
+	for _, s := range []signer{rsaSigner(), ecSigner(), edSigner()} {
+		b.Run(string(s.alg), func(b *testing.B) {
+			tok := s.sign(b, claims(nil))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.verify(context.Background(), tok); err != nil {
 					b.Fatal(err)
 				}
 			}
