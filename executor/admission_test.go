@@ -192,3 +192,23 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not met within 2s")
 }
+
+// TestCacheStats: the caches count their hits and misses for the metrics.
+func TestCacheStats(t *testing.T) {
+	gw, _ := caseGateway(t, func(*executor.Config) {})
+	send(gw, apqBody("", hashOf("{ topProducts { name } }"))) // an APQ miss
+	send(gw, `{"query":"{ topProducts { name } }"}`)
+	waitFor(t, func() bool {
+		send(gw, `{"query":"{ topProducts { name } }"}`)
+		return gw.CacheStats()["plans"].Hits > 0
+	})
+	s := gw.CacheStats()
+	for _, name := range []string{"plans", "documents", "operations"} {
+		if s[name].Misses == 0 || s[name].Hits == 0 {
+			t.Errorf("%s: %+v, want hits and misses", name, s[name])
+		}
+	}
+	if s["apq"].Misses != 1 || s["apq"].Hits != 0 {
+		t.Errorf("apq: %+v, want one miss", s["apq"])
+	}
+}

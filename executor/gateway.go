@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dgraph-io/ristretto/v2"
 	"github.com/trellis-gql/trellis/executor/auth"
 	"github.com/trellis-gql/trellis/executor/cost"
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
@@ -154,17 +153,18 @@ type Gateway struct {
 	policies  map[string]*policy.Rule
 	persisted *persisted
 	limiter   *ratelimit.Limiter // nil unless Config.RateLimit.Enabled
+	caches    gatewayCaches
 }
 
 // state is everything that changes together when a new supergraph is loaded.
 type state struct {
 	sg    *supergraph.Supergraph
-	plans *ristretto.Cache[string, *planner.Plan]
-	docs  *ristretto.Cache[string, *document]
-	ops   *ristretto.Cache[string, *planner.Operation]
+	plans *cache[*planner.Plan]
+	docs  *cache[*document]
+	ops   *cache[*planner.Operation]
 	cost  *cost.Calculator // nil when neither cost analysis nor rate limiting is on
 	// estimates caches, beside the plans, the estimates that do not depend on variables.
-	estimates *ristretto.Cache[string, cost.Estimate]
+	estimates *cache[cost.Estimate]
 }
 
 // New builds a gateway serving sg. client sends subgraph requests (nil: a tuned
@@ -203,7 +203,7 @@ func (g *Gateway) start() error {
 	if g.policies, err = g.cfg.Authorization.compile(); err != nil {
 		return err
 	}
-	if g.persisted, err = newPersisted(g.cfg.PersistedQueries); err != nil {
+	if g.persisted, err = newPersisted(g.cfg.PersistedQueries, &g.caches.apq); err != nil {
 		return fmt.Errorf("persisted queries: %w", err)
 	}
 	if g.cfg.RateLimit.Enabled {
@@ -233,11 +233,11 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 	}
 	var err error
 	if g.cfg.PlanCacheSize > 0 {
-		if st.plans, err = newCache[*planner.Plan](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize); err != nil {
+		if st.plans, err = newCache[*planner.Plan](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize, &g.caches.plans); err != nil {
 			return fmt.Errorf("plan cache: %w", err)
 		}
 		if st.cost != nil {
-			if st.estimates, err = newCache[cost.Estimate](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize); err != nil {
+			if st.estimates, err = newCache[cost.Estimate](g.cfg.PlanCacheSize*10, g.cfg.PlanCacheSize, &g.caches.estimates); err != nil {
 				return fmt.Errorf("cost cache: %w", err)
 			}
 		}
@@ -245,10 +245,10 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 	if g.cfg.DocumentCacheBytes > 0 {
 		// Counters sized for documents of about 1 KiB on average.
 		counters := max(g.cfg.DocumentCacheBytes/100, 1000)
-		if st.docs, err = newCache[*document](counters, g.cfg.DocumentCacheBytes); err != nil {
+		if st.docs, err = newCache[*document](counters, g.cfg.DocumentCacheBytes, &g.caches.documents); err != nil {
 			return fmt.Errorf("document cache: %w", err)
 		}
-		if st.ops, err = newCache[*planner.Operation](counters, g.cfg.DocumentCacheBytes); err != nil {
+		if st.ops, err = newCache[*planner.Operation](counters, g.cfg.DocumentCacheBytes, &g.caches.operations); err != nil {
 			return fmt.Errorf("operation cache: %w", err)
 		}
 	}
@@ -256,10 +256,6 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 		old.close()
 	}
 	return nil
-}
-
-func newCache[V any](counters, maxCost int64) (*ristretto.Cache[string, V], error) {
-	return ristretto.NewCache(&ristretto.Config[string, V]{NumCounters: counters, MaxCost: maxCost, BufferItems: 64})
 }
 
 func (st *state) close() {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/dgraph-io/ristretto/v2"
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
 )
 
@@ -54,10 +53,10 @@ const (
 type persisted struct {
 	cfg     PersistedQueriesConfig
 	trusted map[string]string // by lower-case hash
-	apq     *ristretto.Cache[string, string]
+	apq     *cache[string]
 }
 
-func newPersisted(cfg PersistedQueriesConfig) (*persisted, error) {
+func newPersisted(cfg PersistedQueriesConfig, counters *cacheCounters) (*persisted, error) {
 	p := &persisted{cfg: cfg}
 	if cfg.Trusted != nil {
 		p.trusted = make(map[string]string, len(cfg.Trusted))
@@ -68,7 +67,7 @@ func newPersisted(cfg PersistedQueriesConfig) (*persisted, error) {
 	}
 	if cfg.APQ {
 		var err error
-		if p.apq, err = newCache[string](max(cfg.APQCacheBytes/100, 1000), cfg.APQCacheBytes); err != nil {
+		if p.apq, err = newCache[string](max(cfg.APQCacheBytes/100, 1000), cfg.APQCacheBytes, counters); err != nil {
 			return nil, err
 		}
 	}
