@@ -204,35 +204,32 @@ func (c *entityCache) ttl(rep []byte) (time.Duration, bool) {
 
 // fetchDigest identifies everything an entity fetch's result depends on besides the
 // representation: subgraph, operation text, the client variables it uses, and the caller's
-// scope. Each field is length-prefixed so that no two different inputs write the same bytes.
+// scope. Each field is length-prefixed so that no two different inputs write the same bytes;
+// hashing keeps the scope (which may hold credentials) out of the store.
 func fetchDigest(f *planner.Fetch, vars map[string]any, scope string) [sha256.Size]byte {
-	h := sha256.New()
-	var buf []byte
-	field := func(b []byte) {
-		buf = binary.AppendUvarint(buf[:0], uint64(len(b)))
-		h.Write(buf)
-		h.Write(b)
+	buf := make([]byte, 0, 64+len(f.Service)+len(f.Operation)+len(scope))
+	field := func(s string) {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
 	}
-	field([]byte("trellis entity v1"))
-	field([]byte(f.Service))
-	field([]byte(f.Operation))
+	field("trellis entity v1")
+	field(f.Service)
+	field(f.Operation)
 	for _, name := range f.Variables {
-		field([]byte(name))
+		field(name)
 		v, ok := vars[name]
 		if !ok {
-			field(nil) // absent, apart from null
+			field("") // absent, apart from null
 			continue
 		}
 		enc, err := appendAny([]byte{'='}, v)
 		if err != nil {
 			enc = []byte("?") // not encodable: still a distinct, stable key part
 		}
-		field(enc)
+		field(string(enc))
 	}
-	field([]byte(scope))
-	var out [sha256.Size]byte
-	h.Sum(out[:0])
-	return out
+	field(scope)
+	return sha256.Sum256(buf)
 }
 
 // entityKey is the store key of one representation under a fetch digest.
