@@ -67,6 +67,10 @@ func TestRateLimitByCost(t *testing.T) {
 	if c.totalRequests() != before {
 		t.Fatal("a rate-limited operation reached a subgraph")
 	}
+	// A request refused before the limiter spends nothing but still says what is left.
+	if status, h, _ := send(gw, `{"query":"{ nope }"}`); status == 200 || h.Get("RateLimit-Remaining") != "5" {
+		t.Fatalf("invalid query: %d %v", status, h)
+	}
 	// Another client has its own budget; an override raises it.
 	if status, h, _ := send(gw, tenPoints, "X-API-Key", "vip"); status != 200 || h.Get("RateLimit-Limit") != "1000" {
 		t.Fatalf("vip: %d %v", status, h)

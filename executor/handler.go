@@ -65,7 +65,7 @@ type admitted struct {
 
 // admit runs the stages before planning: parse, authenticate, persisted queries, prepare,
 // authorize, cost and rate limit.
-func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (*admitted, *requestError) {
+func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (_ *admitted, rerr *requestError) {
 	req, rerr := parseRequest(r, g.cfg.HTTP)
 	if rerr != nil {
 		return nil, rerr
@@ -74,6 +74,11 @@ func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (*admitted, *req
 	if rerr != nil {
 		return nil, rerr
 	}
+	defer func() {
+		if rerr != nil {
+			g.budgetHeaders(w, r, c) // a refused operation spends nothing, but says what is left
+		}
+	}()
 	hash, register, rerr := g.persisted.resolve(req)
 	if rerr != nil {
 		return nil, rerr

@@ -117,3 +117,12 @@ func (g *Gateway) rateLimit(w http.ResponseWriter, r *http.Request, x *admitted)
 	ge.Extensions["cost"] = x.estimated
 	return &requestError{status: http.StatusTooManyRequests, errs: []gqlError{ge}}
 }
+
+// budgetHeaders sets the RateLimit headers of a request refused before the limiter: it
+// spends nothing.
+func (g *Gateway) budgetHeaders(w http.ResponseWriter, r *http.Request, c *caller) {
+	if g.limiter == nil || w.Header().Get("RateLimit-Limit") != "" {
+		return
+	}
+	g.limiter.Take(r.Context(), g.clientKey(r, c), 0).SetHeaders(w.Header())
+}
