@@ -642,14 +642,18 @@ func BenchmarkEntityCacheHit(b *testing.B) {
 		b.Fatalf("no entity served from the cache: %+v", warm)
 	}
 	b.ReportAllocs()
+	n := 0
 	for b.Loop() {
 		if body := serve(); len(body) != len(first) {
 			b.Fatalf("answer changed: %d vs %d bytes", len(body), len(first))
 		}
+		n++
 	}
-	if got := gw.EntityCacheStats(); got.Misses != warm.Misses {
+	got := gw.EntityCacheStats()
+	if got.Misses != warm.Misses {
 		b.Fatalf("misses while benchmarking: %+v, after warming %+v", got, warm)
 	}
+	b.ReportMetric(float64(got.Hits-warm.Hits)/float64(n), "hits/op")
 }
 
 // TestEntityCacheCorpus runs every operation of the federation conformance corpus twice
