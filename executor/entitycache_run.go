@@ -34,7 +34,7 @@ type sentKey struct {
 // type). It does I/O and must run outside e.mu; the parts are not shared yet.
 func (e *execution) lookupEntities(ctx context.Context, parts []*part) *cachedEntities {
 	c := e.g.entities
-	if c == nil || e.mutation.Load() {
+	if c == nil || e.mutation {
 		return nil
 	}
 	type ref struct {

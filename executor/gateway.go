@@ -227,6 +227,11 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 				"policy", name)
 		}
 	}
+	for name := range g.cfg.EntityCache.Types {
+		if t := sg.Types[name]; t == nil || len(t.In) == 0 {
+			g.log.Warn("entity_cache.types names a type the supergraph does not have: nothing is cached for it", "type", name)
+		}
+	}
 	st := &state{sg: sg}
 	if err := g.newCalculator(st); err != nil {
 		return err

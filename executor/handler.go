@@ -180,7 +180,8 @@ func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, 
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
 	defer cancel()
 	p := &x.prepared
-	e := &execution{g: g, st: x.st, vars: p.vars, data: map[string]any{}, errs: slices.Clone(x.errs)}
+	e := &execution{g: g, st: x.st, vars: p.vars, data: map[string]any{}, errs: slices.Clone(x.errs),
+		mutation: x.op.Kind == ast.Mutation}
 	e.run(ctx, plan.Node)
 	if ctx.Err() != nil {
 		e.errs = append(e.errs, newError(CodeTimeout, fmt.Sprintf("the operation did not finish within %s", g.cfg.RequestTimeout)))

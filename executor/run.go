@@ -2,7 +2,6 @@ package executor
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -22,9 +21,9 @@ type execution struct {
 	errs []gqlError
 	// received counts the subgraph response bytes: the response is presized from it.
 	received atomic.Int64
-	// mutation is set by a mutation's root fetch, which runs before any entity fetch of
-	// it: a mutation's entity fetches neither read nor write the entity cache.
-	mutation atomic.Bool
+	// mutation is set for a mutation: its entity fetches neither read nor write the entity
+	// cache.
+	mutation bool
 }
 
 func (e *execution) run(ctx context.Context, n *planner.Node) {
@@ -52,9 +51,6 @@ func (e *execution) run(ctx context.Context, n *planner.Node) {
 }
 
 func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
-	if strings.HasPrefix(f.Operation, "mutation") {
-		e.mutation.Store(true)
-	}
 	body, err := requestBody(f, e.vars, nil)
 	if err != nil {
 		e.fail(f.Service, err)

@@ -34,6 +34,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	useRedisLog(log)
 	cfg := executor.DefaultConfig()
 	cfg.Dev = *dev
 	cfg.Dedup = *dedup
