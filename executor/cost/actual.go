@@ -36,7 +36,7 @@ func (a *actual) fields(c *planner.Case, obj map[string]any) float64 {
 		if meta(f.Name) {
 			continue
 		}
-		fc := a.c.costs.Field(c.Type, f.Name)
+		fc := a.c.field(c.Type, f.Name)
 		total += a.arguments(f, fc)
 		v := obj[f.Alias]
 		if v == nil {

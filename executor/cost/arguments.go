@@ -112,7 +112,7 @@ func (s *scorer) object(in input, def *ast.Definition) float64 {
 			return
 		}
 		w, has := 0.0, false
-		if fc := s.c.costs.Field(def.Name, name); fc != nil {
+		if fc := s.c.field(def.Name, name); fc != nil {
 			w, has = fc.Weight, fc.HasWeight
 		}
 		total += s.value(v, fd.Type, w, has)

@@ -19,6 +19,8 @@ type Calculator struct {
 	// widest holds, per abstract type, the largest weight of its possible types: the cost of
 	// a value of a possible type the operation selects nothing on.
 	widest map[string]float64
+	// noFieldCosts is set when no field or argument carries a cost directive.
+	noFieldCosts bool
 }
 
 // New reads the cost directives of sg (an error if they are malformed, as
@@ -32,7 +34,8 @@ func New(cfg Config, sg *supergraph.Supergraph) (*Calculator, error) {
 		return nil, fmt.Errorf("cost directives: %w", err)
 	}
 	c := &Calculator{cfg: cfg, sg: sg, costs: costs,
-		weights: make(map[string]float64, len(sg.API.Types)), widest: map[string]float64{}}
+		weights: make(map[string]float64, len(sg.API.Types)), widest: map[string]float64{},
+		noFieldCosts: !costs.HasFields()}
 	for name, def := range sg.API.Types {
 		c.weights[name] = c.kindWeight(def)
 		if w, ok := costs.Type(name); ok {
@@ -73,6 +76,15 @@ func (c *Calculator) widestOf(def *ast.Definition) float64 {
 		w = max(w, c.weights[p.Name])
 	}
 	return w
+}
+
+// field returns the cost directives of typ.field, without a lookup when the supergraph has
+// none (most do not: the walk then costs one map access less per field).
+func (c *Calculator) field(typ, field string) *supergraph.FieldCost {
+	if c.noFieldCosts {
+		return nil
+	}
+	return c.costs.Field(typ, field)
 }
 
 // weight is the weight of a value of the named type.

@@ -110,7 +110,7 @@ func (e *estimator) field(parent string, f *planner.Field, sized []sizedPath) fl
 	if meta(f.Name) {
 		return 0
 	}
-	fc := e.c.costs.Field(parent, f.Name)
+	fc := e.c.field(parent, f.Name)
 	ls := listSizeOf(fc)
 	list := f.Definition.Type.Elem != nil
 	size := 1.0

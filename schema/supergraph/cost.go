@@ -70,6 +70,9 @@ func (c *Costs) Type(name string) (weight float64, ok bool) {
 	return weight, ok
 }
 
+// HasFields reports whether any field or argument carries a cost directive.
+func (c *Costs) HasFields() bool { return c != nil && len(c.fields) > 0 }
+
 // Empty reports whether the supergraph has no cost directive at all.
 func (c *Costs) Empty() bool { return c == nil || len(c.types) == 0 && len(c.fields) == 0 }
 
