@@ -35,11 +35,7 @@ func startExamples(tb testing.TB) (*executor.Gateway, *all.Subgraphs) {
 }
 
 // gatewayAt builds a gateway on the started examples' supergraph with its own client.
-func gatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer) *executor.Gateway {
-	return configuredGatewayAt(tb, subs, client, executor.DefaultConfig())
-}
-
-func configuredGatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer, cfg executor.Config) *executor.Gateway {
+func gatewayAt(tb testing.TB, subs *all.Subgraphs, client executor.Doer, cfg executor.Config) *executor.Gateway {
 	sg, err := supergraph.Load("examples/supergraph.graphql", subs.Supergraph())
 	if err != nil {
 		tb.Fatal(err)

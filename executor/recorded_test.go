@@ -71,7 +71,7 @@ func BenchmarkExecuteRecordedProtected(b *testing.B) {
 func benchmarkRecorded(b *testing.B, cfg executor.Config, headers http.Header) {
 	_, subs := startExamples(b)
 	rec := &recorder{subs: subs, answers: map[string][]byte{}, live: true}
-	gw := configuredGatewayAt(b, subs, rec, cfg)
+	gw := gatewayAt(b, subs, rec, cfg)
 	raw, _ := json.Marshal(map[string]any{"query": examples.BenchmarkQuery})
 	serve := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
