@@ -212,3 +212,36 @@ func TestCacheStats(t *testing.T) {
 		t.Errorf("apq: %+v, want one miss", s["apq"])
 	}
 }
+
+// TestEntityCacheNeverSharedAcrossClaims: with JWT authentication, one caller's cached
+// entities are served to that caller again, never to a caller with other claims.
+func TestEntityCacheNeverSharedAcrossClaims(t *testing.T) {
+	is := newIssuer(t)
+	gw, c := caseGateway(t, func(cfg *executor.Config) {
+		cfg.Auth = is.authConfig()
+		cfg.EntityCache.Types = map[string]time.Duration{"Product": time.Minute}
+	})
+	reviews := c.subgraphs["reviews"]
+	query := `{"query":"{ topProducts { name reviews { body } } }"}`
+	ask := func(who, claims string) string {
+		t.Helper()
+		before := len(reviews.Requests())
+		status, _, body := send(gw, query, "Authorization", "Bearer "+is.token(t, claims))
+		if status != 200 || !strings.Contains(body, "Sturdy") {
+			t.Fatalf("%s: %d %s", who, status, body)
+		}
+		return fmt.Sprint(len(reviews.Requests()) - before)
+	}
+	if n := ask("alice", `{"sub": "alice"}`); n != "1" {
+		t.Fatalf("alice's first request sent %s requests to reviews, want 1", n)
+	}
+	if n := ask("alice again", `{"sub": "alice"}`); n != "0" {
+		t.Fatalf("alice's second request sent %s requests to reviews, want 0 (cached)", n)
+	}
+	if n := ask("bob", `{"sub": "bob"}`); n != "1" {
+		t.Fatalf("bob was served alice's cached entities (%s requests to reviews)", n)
+	}
+	if n := ask("alice with another scope", `{"sub": "alice", "scope": "admin"}`); n != "1" {
+		t.Fatalf("other claims were served cached entities (%s requests to reviews)", n)
+	}
+}
