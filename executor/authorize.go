@@ -90,6 +90,7 @@ type authorizer struct {
 	result   *authorization
 	key      strings.Builder // the denied paths: part of the plan-cache key
 	paths    map[string]bool // the paths reported
+	decided  map[string]bool // policy outcomes for this caller
 }
 
 // selection returns sel without the denied fields, whether anything was removed, and
@@ -206,9 +207,18 @@ func (a *authorizer) allowed(rule supergraph.Access) bool {
 	return true
 }
 
+// policyAllows evaluates a policy once per request, however many fields name it.
 func (a *authorizer) policyAllows(name string) bool {
+	if ok, seen := a.decided[name]; seen {
+		return ok
+	}
 	r := a.policies[name]
-	return r != nil && r.Allow(a.caller.claims)
+	ok := r != nil && r.Allow(a.caller.claims)
+	if a.decided == nil {
+		a.decided = map[string]bool{}
+	}
+	a.decided[name] = ok
+	return ok
 }
 
 // deny records a field the caller may not see; the error is reported once per path (the
