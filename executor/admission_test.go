@@ -18,7 +18,11 @@ const authzCase = "../testdata/authorization/01-fields-types-fragments"
 
 // caseGateway starts the authorization case's subgraphs and a gateway configured by set.
 func caseGateway(t *testing.T, set func(*executor.Config)) (*executor.Gateway, *corpusCase) {
-	c := startCase(t, authzCase)
+	return caseGatewayAt(t, authzCase, set)
+}
+
+func caseGatewayAt(t *testing.T, dir string, set func(*executor.Config)) (*executor.Gateway, *corpusCase) {
+	c := startCase(t, dir)
 	sg, err := supergraph.Load("supergraph.graphql", c.sdl)
 	if err != nil {
 		t.Fatal(err)
@@ -243,5 +247,33 @@ func TestEntityCacheNeverSharedAcrossClaims(t *testing.T) {
 	}
 	if n := ask("alice with another scope", `{"sub": "alice", "scope": "admin"}`); n != "1" {
 		t.Fatalf("other claims were served cached entities (%s requests to reviews)", n)
+	}
+}
+
+// TestPlanCacheKeyedByDeniedFields: two callers denied the same response path in different
+// cases of a union never share a plan.
+func TestPlanCacheKeyedByDeniedFields(t *testing.T) {
+	is := newIssuer(t)
+	gw, c := caseGatewayAt(t, "../testdata/authorization/02-abstract-requires-bubbling", func(cfg *executor.Config) { cfg.Auth = is.authConfig() })
+	q := `{"query":"{ media { ... on Book { title } ... on Movie { title } } }"}`
+	movie := "Bearer " + is.token(t, `{"sub": "m", "scope": "movie"}`)
+	book := "Bearer " + is.token(t, `{"sub": "b", "scope": "book"}`)
+	waitFor(t, func() bool {
+		_, _, body := send(gw, q, "Authorization", movie)
+		if !strings.Contains(body, `[{"title":null},{"title":"Alien"}]`) {
+			t.Fatalf("movie caller: %s", body)
+		}
+		return gw.CacheStats()["plans"].Hits > 0 // the movie caller's plan is cached
+	})
+	products := c.subgraphs["products"]
+	products.Reset()
+	_, _, body := send(gw, q, "Authorization", book)
+	if !strings.Contains(body, `[{"title":"Dune"},{"title":null}]`) {
+		t.Fatalf("book caller got %s", body)
+	}
+	for _, r := range products.Requests() {
+		if strings.Contains(r.Query, "Movie") {
+			t.Fatalf("the book caller's plan asks for Movie fields: %s", r.Query)
+		}
 	}
 }

@@ -73,7 +73,7 @@ func authorize(sg *supergraph.Supergraph, policies map[string]*policy.Rule, c *c
 		return &authorization{op: op}
 	}
 	a := &authorizer{sg: sg, policies: policies, caller: c, result: &authorization{op: op}}
-	sel, changed, _ := a.selection(op.Selection, nil)
+	sel, changed, _ := a.selection(op.Selection, nil, "")
 	if changed {
 		cp := *op
 		cp.Selection = sel
@@ -88,18 +88,21 @@ type authorizer struct {
 	policies map[string]*policy.Rule
 	caller   *caller
 	result   *authorization
-	key      strings.Builder // the denied paths: part of the plan-cache key
+	key      strings.Builder // the denied fields, by type and response key: part of the plan-cache key
 	paths    map[string]bool // the paths reported
 	decided  map[string]bool // policy outcomes for this caller
 }
 
 // selection returns sel without the denied fields, whether anything was removed, and
 // whether the object is null whatever its type: a denied non-null field nulls its object.
-func (a *authorizer) selection(sel *planner.SelectionSet, path []any) (out *planner.SelectionSet, changed, null bool) {
+// path is the response path (for errors); trail names the fields with their concrete types
+// (for the plan-cache key: two callers denied the same path in different cases of an
+// abstract selection must not share a plan).
+func (a *authorizer) selection(sel *planner.SelectionSet, path []any, trail string) (out *planner.SelectionSet, changed, null bool) {
 	var cases []*planner.Case
 	null = true
 	for i, c := range sel.Cases {
-		nc, ch, cnull := a.fields(sel, c, path)
+		nc, ch, cnull := a.fields(sel, c, path, trail)
 		null = null && cnull
 		if ch && cases == nil {
 			cases = slices.Clone(sel.Cases)
@@ -119,14 +122,14 @@ func (a *authorizer) selection(sel *planner.SelectionSet, path []any) (out *plan
 
 // fields filters one case. A field whose value is sure to be null because of a denial below
 // it is not fetched either: the subgraph that resolves it is not asked for it.
-func (a *authorizer) fields(sel *planner.SelectionSet, c *planner.Case, path []any) (out *planner.Case, changed, null bool) {
+func (a *authorizer) fields(sel *planner.SelectionSet, c *planner.Case, path []any, trail string) (out *planner.Case, changed, null bool) {
 	var kept []*planner.Field
-	caseDenied := !a.allowed(a.sg.TypeAccess(c.Type))
+	caseDenied := !a.typeAllowed(c.Type)
 	for i, f := range c.Fields {
 		keep := f
 		if f.Name != "__typename" {
 			var fnull bool
-			keep, fnull = a.field(sel, c, f, path, caseDenied)
+			keep, fnull = a.field(sel, c, f, path, trail+"/"+c.Type+"."+f.ResponseKey(), caseDenied)
 			null = null || fnull && f.Definition.Type.NonNull
 		}
 		if keep != f && kept == nil {
@@ -148,17 +151,20 @@ func (a *authorizer) fields(sel *planner.SelectionSet, c *planner.Case, path []a
 
 // field returns the field to plan (nil: none, f: unchanged, else a filtered copy), and
 // whether its value is sure to be null.
-func (a *authorizer) field(sel *planner.SelectionSet, c *planner.Case, f *planner.Field, path []any, caseDenied bool) (*planner.Field, bool) {
+func (a *authorizer) field(sel *planner.SelectionSet, c *planner.Case, f *planner.Field, path []any, trail string, caseDenied bool) (*planner.Field, bool) {
 	fpath := append(slices.Clip(path), f.ResponseKey())
 	if caseDenied || !a.fieldAllowed(sel.Type, c.Type, f) {
-		a.deny(f, fpath)
+		a.deny(f, fpath, trail)
 		return nil, true
 	}
 	if f.Selection == nil {
 		return f, false
 	}
-	child, changed, null := a.selection(f.Selection, listPath(fpath, f.Definition.Type))
+	child, changed, null := a.selection(f.Selection, listPath(fpath, f.Definition.Type), trail)
 	if null && nullReachesField(f.Definition.Type) {
+		// Null because of a denial below it, which its error explains: not fetched, and
+		// answered with null without an error of its own.
+		a.nulled(f)
 		return nil, true
 	}
 	if !changed {
@@ -177,8 +183,24 @@ func nullReachesField(t *ast.Type) bool {
 
 var typenameDefinition = &ast.FieldDefinition{Name: "__typename", Type: ast.NonNullNamedType("String", nil)}
 
-// fieldAllowed checks the field's own rules, the interface field's when the selection is on
-// an interface, and the rules of the field's type.
+// typeAllowed checks the rules of a concrete type and of every interface it implements, so
+// that an interface's rules hold however the type is reached (through a union too).
+func (a *authorizer) typeAllowed(typ string) bool {
+	if !a.allowed(a.sg.TypeAccess(typ)) {
+		return false
+	}
+	for _, iface := range a.interfaces(typ) {
+		if !a.allowed(a.sg.TypeAccess(iface)) {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldAllowed checks the field's own rules, those of the same field on the static type and
+// on every interface of the concrete type, the rules of the field's type, and that the
+// fields its @requires reads are allowed too (a field computed from a denied field would
+// leak it).
 func (a *authorizer) fieldAllowed(static, concrete string, f *planner.Field) bool {
 	if !a.allowed(a.sg.FieldAccess(concrete, f.Name)) {
 		return false
@@ -186,7 +208,71 @@ func (a *authorizer) fieldAllowed(static, concrete string, f *planner.Field) boo
 	if static != concrete && !a.allowed(a.sg.FieldAccess(static, f.Name)) {
 		return false
 	}
-	return f.Definition == nil || a.allowed(a.sg.TypeAccess(f.Definition.Type.Name()))
+	for _, iface := range a.interfaces(concrete) {
+		if !a.allowed(a.sg.FieldAccess(iface, f.Name)) {
+			return false
+		}
+	}
+	if f.Definition != nil && !a.allowed(a.sg.TypeAccess(f.Definition.Type.Name())) {
+		return false
+	}
+	return a.requiresAllowed(concrete, f.Name)
+}
+
+func (a *authorizer) interfaces(typ string) []string {
+	if def := a.sg.Schema.Types[typ]; def != nil {
+		return def.Interfaces
+	}
+	return nil
+}
+
+// requiresAllowed checks the fields of every @requires of typ.field.
+func (a *authorizer) requiresAllowed(typ, field string) bool {
+	t := a.sg.Types[typ]
+	if t == nil || t.Fields[field] == nil {
+		return true
+	}
+	for _, in := range t.Fields[field].In {
+		if len(in.Requires) > 0 && !a.setAllowed(typ, in.Requires) {
+			return false
+		}
+	}
+	return true
+}
+
+// setAllowed checks every field of a field set selected on typ.
+func (a *authorizer) setAllowed(typ string, set ast.SelectionSet) bool {
+	def := a.sg.Schema.Types[typ]
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__typename" {
+				continue
+			}
+			if !a.allowed(a.sg.FieldAccess(typ, s.Name)) || !a.requiresAllowed(typ, s.Name) {
+				return false
+			}
+			fd := (*ast.FieldDefinition)(nil)
+			if def != nil {
+				fd = def.Fields.ForName(s.Name)
+			}
+			if fd == nil {
+				continue
+			}
+			if !a.allowed(a.sg.TypeAccess(fd.Type.Name())) || len(s.SelectionSet) > 0 && !a.setAllowed(fd.Type.Name(), s.SelectionSet) {
+				return false
+			}
+		case *ast.InlineFragment:
+			on := typ
+			if s.TypeCondition != "" {
+				on = s.TypeCondition
+			}
+			if !a.setAllowed(on, s.SelectionSet) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (a *authorizer) allowed(rule supergraph.Access) bool {
@@ -207,8 +293,13 @@ func (a *authorizer) allowed(rule supergraph.Access) bool {
 	return true
 }
 
-// policyAllows evaluates a policy once per request, however many fields name it.
+// policyAllows evaluates a policy once per request, however many fields name it. A caller
+// without a token passes no policy: policies are rules over verified claims, and a rule
+// such as claims.plan != "trial" must not admit whoever sends none.
 func (a *authorizer) policyAllows(name string) bool {
+	if !a.caller.authenticated {
+		return false
+	}
 	if ok, seen := a.decided[name]; seen {
 		return ok
 	}
@@ -223,25 +314,30 @@ func (a *authorizer) policyAllows(name string) bool {
 
 // deny records a field the caller may not see; the error is reported once per path (the
 // same field of several cases of an abstract selection shares it).
-func (a *authorizer) deny(f *planner.Field, path []any) {
+func (a *authorizer) deny(f *planner.Field, path []any, trail string) {
+	a.nulled(f)
+	a.key.WriteString(trail)
+	a.key.WriteByte(0)
+	var p strings.Builder
+	for _, el := range path {
+		fmt.Fprint(&p, el)
+		p.WriteByte(0)
+	}
+	if a.paths[p.String()] {
+		return
+	}
+	a.paths[p.String()] = true
+	e := newError(CodeUnauthorized, "Unauthorized field or type")
+	e.Path = path
+	a.result.errs = append(a.result.errs, e)
+}
+
+// nulled records a field answered with null without being fetched.
+func (a *authorizer) nulled(f *planner.Field) {
 	if a.result.denied == nil {
 		a.result.denied, a.paths = map[*planner.Field]bool{}, map[string]bool{}
 	}
 	a.result.denied[f] = true
-	start := a.key.Len()
-	for _, el := range path {
-		fmt.Fprint(&a.key, el)
-		a.key.WriteByte('.')
-	}
-	a.key.WriteByte(0)
-	p := a.key.String()[start:]
-	if a.paths[p] {
-		return
-	}
-	a.paths[p] = true
-	e := newError(CodeUnauthorized, "Unauthorized field or type")
-	e.Path = path
-	a.result.errs = append(a.result.errs, e)
 }
 
 // listPath extends a field's path with "@" for each list level of its type: authorization
