@@ -51,6 +51,7 @@ func TestRateLimitByCost(t *testing.T) {
 		cfg.RateLimit.Budgets.Limit = 25
 		cfg.RateLimit.Budgets.Window = time.Hour
 		cfg.RateLimit.Budgets.Overrides = map[string]ratelimit.Budget{"key:vip": {Limit: 1000, Window: time.Hour}}
+		cfg.RateLimit.APIKeys = []string{"vip", "other", "fresh"}
 	})
 	for i, wantRemaining := range []string{"15", "5"} {
 		status, h, body := send(gw, tenPoints)
@@ -70,6 +71,14 @@ func TestRateLimitByCost(t *testing.T) {
 	// A request refused before the limiter spends nothing but still says what is left.
 	if status, h, _ := send(gw, `{"query":"{ nope }"}`); status == 200 || h.Get("RateLimit-Remaining") != "5" {
 		t.Fatalf("invalid query: %d %v", status, h)
+	}
+	// An invented API key identifies nobody: the caller is its address, whose budget is spent.
+	if status, _, _ := send(gw, tenPoints, "X-API-Key", "invented"); status != http.StatusTooManyRequests {
+		t.Fatalf("an unknown API key got a fresh budget: %d", status)
+	}
+	// An operation the cost rules price at 0 still spends the minimum of 1.
+	if status, h, body := send(gw, `{"query":"{ __typename }"}`); status != 200 || h.Get("RateLimit-Remaining") != "4" {
+		t.Fatalf("zero-cost operation: %d %v %s", status, h, body)
 	}
 	// Another client has its own budget; an override raises it.
 	if status, h, _ := send(gw, tenPoints, "X-API-Key", "vip"); status != 200 || h.Get("RateLimit-Limit") != "1000" {
@@ -112,6 +121,12 @@ func TestRateLimitConfigErrors(t *testing.T) {
 	cfg.RateLimit.Enabled = true
 	cfg.RateLimit.ClientKey = []string{"cookie"}
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), `rate_limit.client_key[0]: "cookie"`) {
+		t.Fatalf("Validate = %v", err)
+	}
+	cfg = executor.DefaultConfig()
+	cfg.RateLimit.Enabled = true
+	cfg.RateLimit.Budgets.Overrides = map[string]ratelimit.Budget{"alice": {Limit: 1, Window: time.Second}}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), `rate_limit.overrides["alice"]: name the client as sub:SUBJECT`) {
 		t.Fatalf("Validate = %v", err)
 	}
 	cfg = executor.DefaultConfig()

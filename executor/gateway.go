@@ -153,6 +153,7 @@ type Gateway struct {
 	policies  map[string]*policy.Rule
 	persisted *persisted
 	limiter   *ratelimit.Limiter // nil unless Config.RateLimit.Enabled
+	apiKeys   map[string]bool    // Config.RateLimit.APIKeys
 	caches    gatewayCaches
 }
 
@@ -205,6 +206,10 @@ func (g *Gateway) start() error {
 	}
 	if g.persisted, err = newPersisted(g.cfg.PersistedQueries, &g.caches.apq); err != nil {
 		return fmt.Errorf("persisted queries: %w", err)
+	}
+	g.apiKeys = map[string]bool{}
+	for _, k := range g.cfg.RateLimit.APIKeys {
+		g.apiKeys[k] = true
 	}
 	if g.cfg.RateLimit.Enabled {
 		if g.limiter, err = newLimiter(g.cfg.RateLimit, g.log); err != nil {

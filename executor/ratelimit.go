@@ -25,6 +25,13 @@ type RateLimitConfig struct {
 	ClientKey []string
 	// APIKeyHeader is the header that carries an API key.
 	APIKeyHeader string
+	// APIKeys are the keys that identify a client. A key not listed identifies nobody (the
+	// next way in ClientKey applies): a client could otherwise get a fresh budget with every
+	// invented key.
+	APIKeys []string
+	// MinCost is the least an operation spends, whatever its estimate: an operation of
+	// scalar fields costs 0 by the cost rules, yet it is work the subgraphs do.
+	MinCost float64
 }
 
 // DefaultRateLimitConfig is off, with ratelimit's default budget when turned on.
@@ -33,6 +40,7 @@ func DefaultRateLimitConfig() RateLimitConfig {
 		Budgets:      ratelimit.DefaultConfig(),
 		ClientKey:    []string{"subject", "api_key", "address"},
 		APIKeyHeader: "X-API-Key",
+		MinCost:      1,
 	}
 }
 
@@ -50,6 +58,14 @@ func (c RateLimitConfig) Validate() error {
 		}
 		if k == "api_key" && c.APIKeyHeader == "" {
 			return errors.New("rate_limit.api_key_header: name the header that carries API keys, e.g. X-API-Key")
+		}
+	}
+	if !(c.MinCost >= 0) {
+		return fmt.Errorf("rate_limit.min_cost: must be 0 or more, e.g. 1; got %v", c.MinCost)
+	}
+	for client := range c.Budgets.Overrides {
+		if !strings.HasPrefix(client, "sub:") && !strings.HasPrefix(client, "key:") && !strings.HasPrefix(client, "ip:") {
+			return fmt.Errorf("rate_limit.overrides[%q]: name the client as sub:SUBJECT, key:API_KEY or ip:ADDRESS", client)
 		}
 	}
 	return c.Budgets.Validate()
@@ -82,7 +98,7 @@ func (g *Gateway) clientKey(r *http.Request, c *caller) string {
 				return "sub:" + c.subject
 			}
 		case "api_key":
-			if v := r.Header.Get(g.cfg.RateLimit.APIKeyHeader); v != "" {
+			if v := r.Header.Get(g.cfg.RateLimit.APIKeyHeader); v != "" && g.apiKeys[v] {
 				return apiKeyClient(v)
 			}
 		case "address":
@@ -102,7 +118,7 @@ func (g *Gateway) rateLimit(w http.ResponseWriter, r *http.Request, x *admitted)
 	if g.limiter == nil {
 		return nil
 	}
-	d := g.limiter.Take(r.Context(), g.clientKey(r, x.caller), x.estimated)
+	d := g.limiter.Take(r.Context(), g.clientKey(r, x.caller), max(x.estimated, g.cfg.RateLimit.MinCost))
 	d.SetHeaders(w.Header())
 	if d.Allowed {
 		return nil
