@@ -75,13 +75,16 @@ func (a *Authenticator) Authenticate(r *http.Request) (*Identity, error) {
 		}
 		return id, nil
 	}
-	payload, err := a.verify(r.Context(), token)
+	payload, issuer, err := a.verify(r.Context(), token)
 	if err != nil {
 		return nil, err
 	}
 	claims, err := decodeClaims(payload)
 	if err != nil {
 		return nil, err
+	}
+	if iss, _ := claims["iss"].(string); issuer != "" && iss != issuer {
+		return nil, fail("the token's issuer %s is not the issuer of the key that signed it", quote(iss))
 	}
 	if err := a.checkClaims(claims, a.now()); err != nil {
 		return nil, err

@@ -62,3 +62,24 @@ func TestVerifiedTokenExact(t *testing.T) {
 		t.Fatal("a token with another signature was accepted")
 	}
 }
+
+// TestIssuerBoundKeys: with a source per identity provider, one provider's key cannot sign a
+// token in the other's name.
+func TestIssuerBoundKeys(t *testing.T) {
+	c := testConfig(
+		JWKSSource{File: writeJWKS(t, jwksOf(t, rsaSigner())), Issuer: "https://corp.example"},
+		JWKSSource{File: writeJWKS(t, jwksOf(t, ecSigner())), Issuer: "https://partner.example"},
+	)
+	c.Issuers = []string{"https://corp.example", "https://partner.example"}
+	a := newTestAuth(t, c, &clock{now: t0}, nil)
+	if _, err := a.Authenticate(bearer(rsaSigner().sign(t, claims(map[string]any{"iss": "https://corp.example"})))); err != nil {
+		t.Fatalf("corp token: %v", err)
+	}
+	if _, err := a.Authenticate(bearer(ecSigner().sign(t, claims(map[string]any{"iss": "https://partner.example"})))); err != nil {
+		t.Fatalf("partner token: %v", err)
+	}
+	_, err := a.Authenticate(bearer(ecSigner().sign(t, claims(map[string]any{"iss": "https://corp.example"}))))
+	if got := message(t, err); got != `the token's issuer "https://corp.example" is not the issuer of the key that signed it` {
+		t.Fatalf("partner key signing for corp: %q", got)
+	}
+}

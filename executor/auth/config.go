@@ -57,6 +57,10 @@ type JWKSSource struct {
 	File string
 	// URL is the address of a JWKS document, fetched by New and then every Config.Refresh.
 	URL string
+	// Issuer, when set, ties these keys to one issuer: they verify only tokens whose iss is
+	// Issuer. With several identity providers, set it on each source, so that one
+	// provider's key cannot sign a token in another's name.
+	Issuer string
 }
 
 // DefaultConfig returns the defaults of Apollo Router, except that "exp" is required. JWKS is

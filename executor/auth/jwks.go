@@ -64,6 +64,8 @@ type key struct {
 	alg  string // "alg" the JWK declares, empty when it declares none
 	kind keyKind
 	pub  any // *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey or []byte (oct)
+	// issuer is the JWKSSource.Issuer of the key's source: the only iss it may sign for.
+	issuer string
 }
 
 // fits reports whether k may verify a token signed with alg: the key's type must be the one

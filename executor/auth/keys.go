@@ -44,8 +44,9 @@ func (s *keySet) candidates(kid string) ([]key, bool) {
 
 // urlSource is a JWKS URL and the last keys fetched from it.
 type urlSource struct {
-	url  string
-	keys []key // guarded by keyStore.mu
+	url    string
+	issuer string
+	keys   []key // guarded by keyStore.mu
 }
 
 // keyStore holds the keys of all sources. Lookups read an atomic snapshot and never block,
@@ -79,7 +80,7 @@ func newKeyStore(cfg Config, client *http.Client, log *slog.Logger, now func() t
 	}
 	for i, src := range cfg.JWKS {
 		if src.URL != "" {
-			s.urls = append(s.urls, &urlSource{url: src.URL})
+			s.urls = append(s.urls, &urlSource{url: src.URL, issuer: src.Issuer})
 			continue
 		}
 		keys, err := readJWKSFile(src.File, log)
@@ -87,7 +88,7 @@ func newKeyStore(cfg Config, client *http.Client, log *slog.Logger, now func() t
 			cancel()
 			return nil, fmt.Errorf("auth.jwks[%d]: %w", i, err)
 		}
-		s.fileKeys = append(s.fileKeys, keys...)
+		s.fileKeys = append(s.fileKeys, withIssuer(keys, src.Issuer)...)
 	}
 	s.set.Store(newKeySet(s.fileKeys))
 	if len(s.urls) > 0 {
@@ -201,7 +202,7 @@ func (s *keyStore) fetchAll() {
 					"jwks_url", redact(src.url), "error", err)
 				return
 			}
-			got[i] = keys
+			got[i] = withIssuer(keys, src.issuer)
 		})
 	}
 	wg.Wait()
@@ -275,4 +276,12 @@ func redact(raw string) string {
 		u.RawQuery = "redacted"
 	}
 	return u.Redacted()
+}
+
+// withIssuer ties keys to their source's issuer ("" for none).
+func withIssuer(keys []key, issuer string) []key {
+	for i := range keys {
+		keys[i].issuer = issuer
+	}
+	return keys
 }

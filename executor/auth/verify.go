@@ -9,17 +9,26 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
-// verify checks the token's signature and returns its payload.
-func (a *Authenticator) verify(ctx context.Context, token string) ([]byte, error) {
+// verify checks the token's signature and returns its payload and the issuer the verifying
+// key is tied to ("" for none).
+func (a *Authenticator) verify(ctx context.Context, token string) ([]byte, string, error) {
+	payload, k, err := a.verifyKey(ctx, token)
+	if err != nil {
+		return nil, "", err
+	}
+	return payload, k.issuer, nil
+}
+
+func (a *Authenticator) verifyKey(ctx context.Context, token string) ([]byte, key, error) {
 	jws, err := jose.ParseSignedCompact(token, a.algs)
 	if err != nil {
-		return nil, a.parseError(token, err)
+		return nil, key{}, a.parseError(token, err)
 	}
 	h := jws.Signatures[0].Protected
 	alg := h.Algorithm
 	keys, known := a.keys.lookup(ctx, h.KeyID)
 	if !known {
-		return nil, fail("the token's key id %s is not in the JWKS", quote(h.KeyID))
+		return nil, key{}, fail("the token's key id %s is not in the JWKS", quote(h.KeyID))
 	}
 	tried := 0
 	for _, k := range keys {
@@ -28,16 +37,16 @@ func (a *Authenticator) verify(ctx context.Context, token string) ([]byte, error
 		}
 		tried++
 		if payload, err := jws.Verify(k.pub); err == nil {
-			return payload, nil
+			return payload, k, nil
 		}
 	}
 	switch {
 	case tried == 0 && h.KeyID != "":
-		return nil, fail("the token's key %s does not fit its algorithm %s", quote(h.KeyID), alg)
+		return nil, key{}, fail("the token's key %s does not fit its algorithm %s", quote(h.KeyID), alg)
 	case tried == 0:
-		return nil, fail("no JWKS key fits the token's algorithm %s", alg)
+		return nil, key{}, fail("no JWKS key fits the token's algorithm %s", alg)
 	}
-	return nil, fail("the token's signature is invalid")
+	return nil, key{}, fail("the token's signature is invalid")
 }
 
 // parseError explains why go-jose refused to parse token: most usefully, an algorithm that is
