@@ -132,6 +132,9 @@ func (c Config) Validate() error {
 	if err := c.RateLimit.Validate(); err != nil {
 		return err
 	}
+	if err := c.EntityCache.Validate(); err != nil {
+		return err
+	}
 	return c.PersistedQueries.Validate()
 }
 

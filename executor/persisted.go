@@ -35,7 +35,7 @@ func (c PersistedQueriesConfig) Validate() error {
 	}
 	for h, body := range c.Trusted {
 		if sum := sha256Hex(body); sum != strings.ToLower(h) {
-			return fmt.Errorf("persisted_queries.trusted: the document listed as %s has SHA-256 %s; regenerate the manifest", h, sum)
+			return fmt.Errorf("persisted_queries.trusted_documents: the document listed as %s has SHA-256 %s; regenerate the manifest", h, sum)
 		}
 	}
 	return nil

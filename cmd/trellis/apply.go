@@ -13,11 +13,13 @@ import (
 )
 
 // apply maps the file's sections onto the packages' configs; what the file leaves out keeps
-// the package default.
+// the package default. The packages' Validate then checks the values.
 func (f *fileConfig) apply(cfg *executor.Config) error {
 	cfg.Dev = cfg.Dev || f.Dev
 	cfg.Dedup = cfg.Dedup || f.Dedup
-	f.applyAuth(&cfg.Auth)
+	if err := f.applyAuth(&cfg.Auth); err != nil {
+		return err
+	}
 	switch f.Authorization.Mode {
 	case "", "filter":
 	case "reject":
@@ -31,61 +33,71 @@ func (f *fileConfig) apply(cfg *executor.Config) error {
 	if err := f.applyPersisted(&cfg.PersistedQueries); err != nil {
 		return err
 	}
-	cfg.EntityCache.Types = f.EntityCache.Types
-	setIf(&cfg.EntityCache.MaxBytes, f.EntityCache.MaxBytes)
-	cfg.EntityCache.RedisURL = f.EntityCache.Redis
+	e := f.EntityCache
+	cfg.EntityCache.Types = e.Types
+	setPtr(&cfg.EntityCache.MaxBytes, e.MaxBytes)
+	cfg.EntityCache.RedisURL = e.RedisURL
+	setPtr(&cfg.EntityCache.RedisTimeout, e.RedisTimeout)
+	setPtr(&cfg.EntityCache.RedisKeyPrefix, e.RedisKeyPrefix)
 	f.applyLimits(cfg)
 	return nil
 }
 
-func (f *fileConfig) applyAuth(a *auth.Config) {
+func (f *fileConfig) applyAuth(a *auth.Config) error {
 	in := f.Auth
+	if in == nil {
+		return nil
+	}
+	if len(in.JWKS) == 0 {
+		return fmt.Errorf("auth: list the key sources in auth.jwks (- file: PATH or - url: URL); without them authentication would be off")
+	}
 	for _, s := range in.JWKS {
-		a.JWKS = append(a.JWKS, auth.JWKSSource{File: s.File, URL: s.URL})
+		a.JWKS = append(a.JWKS, auth.JWKSSource{File: s.File, URL: s.URL, Issuer: s.Issuer})
 	}
-	setIf(&a.Header, in.Header)
-	if in.Scheme != nil {
-		a.Scheme = *in.Scheme
-	}
+	setPtr(&a.Header, in.Header)
+	setPtr(&a.Scheme, in.Scheme)
 	if in.Algorithms != nil {
 		a.Algorithms = in.Algorithms
 	}
 	a.Issuers, a.Audiences = in.Issuers, in.Audiences
-	if in.RequireExp != nil {
-		a.RequireExp = *in.RequireExp
-	}
-	if in.ClockSkew != nil {
-		a.ClockSkew = *in.ClockSkew
-	}
-	setIf(&a.ScopeClaim, in.ScopeClaim)
-	setIf(&a.Refresh, in.Refresh)
+	setPtr(&a.RequireExp, in.RequireExp)
+	setPtr(&a.ClockSkew, in.ClockSkew)
+	setPtr(&a.ScopeClaim, in.ScopeClaim)
+	setPtr(&a.Refresh, in.Refresh)
+	setPtr(&a.MinRefetchInterval, in.MinRefetchInterval)
+	setPtr(&a.FetchTimeout, in.FetchTimeout)
+	return nil
 }
 
 func (f *fileConfig) applyCost(c *cost.Config) {
 	in := f.Cost
-	if in.Mode != "" {
-		c.Mode = cost.Mode(in.Mode)
+	if in.Mode != nil {
+		c.Mode = cost.Mode(*in.Mode)
 	}
-	setIf(&c.MaxCost, in.MaxCost)
+	setPtr(&c.MaxCost, in.MaxCost)
 	setPtr(&c.ObjectWeight, in.ObjectWeight)
 	setPtr(&c.ScalarWeight, in.ScalarWeight)
 	setPtr(&c.EnumWeight, in.EnumWeight)
 	setPtr(&c.MutationWeight, in.MutationWeight)
-	setIf(&c.DefaultListSize, in.DefaultListSize)
+	setPtr(&c.DefaultListSize, in.DefaultListSize)
 }
 
 func (f *fileConfig) applyRateLimit(r *executor.RateLimitConfig) {
 	in := f.RateLimit
 	r.Enabled = in.Enabled
-	setIf(&r.Budgets.Limit, in.Limit)
-	setIf(&r.Budgets.Window, in.Window)
-	setIf(&r.Budgets.MaxClients, in.MaxClients)
-	setIf(&r.Budgets.Redis.Timeout, in.RedisTimeout)
-	r.Budgets.Redis.URL = in.Redis
+	setPtr(&r.Budgets.Limit, in.Limit)
+	setPtr(&r.Budgets.Window, in.Window)
+	setPtr(&r.MinCost, in.MinCost)
+	setPtr(&r.Budgets.MaxClients, in.MaxClients)
+	r.Budgets.Redis.URL = in.Redis.URL
+	setPtr(&r.Budgets.Redis.Timeout, in.Redis.Timeout)
+	setPtr(&r.Budgets.Redis.Prefix, in.Redis.Prefix)
+	setPtr(&r.Budgets.Redis.ProbeInterval, in.Redis.ProbeInterval)
 	if in.ClientKey != nil {
 		r.ClientKey = in.ClientKey
 	}
-	setIf(&r.APIKeyHeader, in.APIKeyHeader)
+	setPtr(&r.APIKeyHeader, in.APIKeyHeader)
+	r.APIKeys = in.APIKeys
 	if len(in.Overrides) > 0 {
 		r.Budgets.Overrides = map[string]ratelimit.Budget{}
 		for k, b := range in.Overrides {
@@ -96,10 +108,8 @@ func (f *fileConfig) applyRateLimit(r *executor.RateLimitConfig) {
 
 func (f *fileConfig) applyPersisted(p *executor.PersistedQueriesConfig) error {
 	in := f.PersistedQueries
-	if in.APQ != nil {
-		p.APQ = *in.APQ
-	}
-	setIf(&p.APQCacheBytes, in.APQCacheBytes)
+	setPtr(&p.APQ, in.APQ)
+	setPtr(&p.APQCacheBytes, in.APQCacheBytes)
 	if in.TrustedDocuments == "" {
 		return nil
 	}
@@ -117,12 +127,12 @@ func (f *fileConfig) applyLimits(cfg *executor.Config) {
 	setPtr(&cfg.Limits.MaxAliases, l.MaxAliases)
 	setPtr(&cfg.Limits.MaxRootFields, l.MaxRootFields)
 	setPtr(&cfg.Limits.MaxDirectives, l.MaxDirectives)
-	setIf(&cfg.MaxTokens, l.MaxTokens)
-	setIf(&cfg.SubgraphTimeout, f.Timeouts.Subgraph)
-	setIf(&cfg.RequestTimeout, f.Timeouts.Request)
+	setPtr(&cfg.MaxTokens, l.MaxTokens)
+	setPtr(&cfg.SubgraphTimeout, f.Timeouts.Subgraph)
+	setPtr(&cfg.RequestTimeout, f.Timeouts.Request)
 }
 
-// setIf sets *dst to v unless v is the zero value (the key was left out).
+// setIf sets *dst to v unless v is the zero value.
 func setIf[T comparable](dst *T, v T) {
 	var zero T
 	if v != zero {

@@ -16,12 +16,14 @@ import (
 
 // fileConfig is trellis.yaml. Only cmd knows this file: it maps each section onto the Config
 // of the package that owns it (see apply). Every key is documented in docs/configuration.md.
+// Scalars are pointers: a key given as 0 is a value to validate, not a key left out. Key
+// names match those the packages name in their errors.
 type fileConfig struct {
 	Supergraph       string          `yaml:"supergraph"`
 	Listen           string          `yaml:"listen"`
 	Dev              bool            `yaml:"dev"`
 	Dedup            bool            `yaml:"dedup"`
-	Auth             authFile        `yaml:"auth"`
+	Auth             *authFile       `yaml:"auth"`
 	Authorization    authzFile       `yaml:"authorization"`
 	Cost             costFile        `yaml:"cost"`
 	RateLimit        rateLimitFile   `yaml:"rate_limit"`
@@ -29,25 +31,27 @@ type fileConfig struct {
 	EntityCache      entityCacheFile `yaml:"entity_cache"`
 	Limits           limitsFile      `yaml:"limits"`
 	Timeouts         timeoutsFile    `yaml:"timeouts"`
-	_                struct{}        `yaml:"-"`
 }
 
 type authFile struct {
-	Header     string         `yaml:"header"`
-	Scheme     *string        `yaml:"scheme"`
-	JWKS       []jwksFile     `yaml:"jwks"`
-	Algorithms []string       `yaml:"algorithms"`
-	Issuers    []string       `yaml:"issuers"`
-	Audiences  []string       `yaml:"audiences"`
-	RequireExp *bool          `yaml:"require_exp"`
-	ClockSkew  *time.Duration `yaml:"clock_skew"`
-	ScopeClaim string         `yaml:"scope_claim"`
-	Refresh    time.Duration  `yaml:"refresh"`
+	Header             *string        `yaml:"header"`
+	Scheme             *string        `yaml:"scheme"`
+	JWKS               []jwksFile     `yaml:"jwks"`
+	Algorithms         []string       `yaml:"algorithms"`
+	Issuers            []string       `yaml:"issuers"`
+	Audiences          []string       `yaml:"audiences"`
+	RequireExp         *bool          `yaml:"require_exp"`
+	ClockSkew          *time.Duration `yaml:"clock_skew"`
+	ScopeClaim         *string        `yaml:"scope_claim"`
+	Refresh            *time.Duration `yaml:"refresh"`
+	MinRefetchInterval *time.Duration `yaml:"min_refetch_interval"`
+	FetchTimeout       *time.Duration `yaml:"fetch_timeout"`
 }
 
 type jwksFile struct {
-	File string `yaml:"file"`
-	URL  string `yaml:"url"`
+	File   string `yaml:"file"`
+	URL    string `yaml:"url"`
+	Issuer string `yaml:"issuer"`
 }
 
 type authzFile struct {
@@ -56,25 +60,33 @@ type authzFile struct {
 }
 
 type costFile struct {
-	Mode            string   `yaml:"mode"`
-	MaxCost         float64  `yaml:"max_cost"`
+	Mode            *string  `yaml:"mode"`
+	MaxCost         *float64 `yaml:"max_cost"`
 	ObjectWeight    *float64 `yaml:"object_weight"`
 	ScalarWeight    *float64 `yaml:"scalar_weight"`
 	EnumWeight      *float64 `yaml:"enum_weight"`
 	MutationWeight  *float64 `yaml:"mutation_weight"`
-	DefaultListSize int      `yaml:"default_list_size"`
+	DefaultListSize *int     `yaml:"default_list_size"`
 }
 
 type rateLimitFile struct {
 	Enabled      bool                  `yaml:"enabled"`
-	Limit        float64               `yaml:"limit"`
-	Window       time.Duration         `yaml:"window"`
+	Limit        *float64              `yaml:"limit"`
+	Window       *time.Duration        `yaml:"window"`
+	MinCost      *float64              `yaml:"min_cost"`
 	ClientKey    []string              `yaml:"client_key"`
-	APIKeyHeader string                `yaml:"api_key_header"`
+	APIKeyHeader *string               `yaml:"api_key_header"`
+	APIKeys      []string              `yaml:"api_keys"`
 	Overrides    map[string]budgetFile `yaml:"overrides"`
-	MaxClients   int                   `yaml:"max_clients"`
-	Redis        string                `yaml:"redis"`
-	RedisTimeout time.Duration         `yaml:"redis_timeout"`
+	MaxClients   *int                  `yaml:"max_clients"`
+	Redis        redisFile             `yaml:"redis"`
+}
+
+type redisFile struct {
+	URL           string         `yaml:"url"`
+	Timeout       *time.Duration `yaml:"timeout"`
+	Prefix        *string        `yaml:"prefix"`
+	ProbeInterval *time.Duration `yaml:"probe_interval"`
 }
 
 type budgetFile struct {
@@ -84,14 +96,16 @@ type budgetFile struct {
 
 type persistedFile struct {
 	APQ              *bool  `yaml:"apq"`
-	APQCacheBytes    int64  `yaml:"apq_cache_bytes"`
+	APQCacheBytes    *int64 `yaml:"apq_cache_bytes"`
 	TrustedDocuments string `yaml:"trusted_documents"`
 }
 
 type entityCacheFile struct {
-	Types    map[string]time.Duration `yaml:"types"`
-	MaxBytes int64                    `yaml:"max_bytes"`
-	Redis    string                   `yaml:"redis"`
+	Types          map[string]time.Duration `yaml:"types"`
+	MaxBytes       *int64                   `yaml:"max_bytes"`
+	RedisURL       string                   `yaml:"redis_url"`
+	RedisTimeout   *time.Duration           `yaml:"redis_timeout"`
+	RedisKeyPrefix *string                  `yaml:"redis_key_prefix"`
 }
 
 type limitsFile struct {
@@ -99,12 +113,12 @@ type limitsFile struct {
 	MaxAliases    *int `yaml:"max_aliases"`
 	MaxRootFields *int `yaml:"max_root_fields"`
 	MaxDirectives *int `yaml:"max_directives"`
-	MaxTokens     int  `yaml:"max_tokens"`
+	MaxTokens     *int `yaml:"max_tokens"`
 }
 
 type timeoutsFile struct {
-	Subgraph time.Duration `yaml:"subgraph"`
-	Request  time.Duration `yaml:"request"`
+	Subgraph *time.Duration `yaml:"subgraph"`
+	Request  *time.Duration `yaml:"request"`
 }
 
 // readConfig reads and checks a configuration file. Unknown keys are refused with their
@@ -145,8 +159,10 @@ func (f *fileConfig) resolvePaths(dir string) {
 	}
 	rel(&f.Supergraph)
 	rel(&f.PersistedQueries.TrustedDocuments)
-	for i := range f.Auth.JWKS {
-		rel(&f.Auth.JWKS[i].File)
+	if f.Auth != nil {
+		for i := range f.Auth.JWKS {
+			rel(&f.Auth.JWKS[i].File)
+		}
 	}
 }
 

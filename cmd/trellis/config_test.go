@@ -50,7 +50,10 @@ rate_limit:
   client_key: [api_key, address]
   overrides:
     "key:vip": {limit: 100000, window: 1m}
-  redis: redis://127.0.0.1:6379/0
+  api_keys: [vip]
+  redis:
+    url: redis://127.0.0.1:6379/0
+    timeout: 20ms
 persisted_queries:
   apq: false
   trusted_documents: manifest.json
@@ -90,6 +93,9 @@ timeouts:
 		{"client key", strings.Join(cfg.RateLimit.ClientKey, ","), "api_key,address"},
 		{"override", cfg.RateLimit.Budgets.Overrides["key:vip"].Limit, 100000.0},
 		{"redis", cfg.RateLimit.Budgets.Redis.URL, "redis://127.0.0.1:6379/0"},
+		{"redis timeout", cfg.RateLimit.Budgets.Redis.Timeout, 20 * time.Millisecond},
+		{"api keys", strings.Join(cfg.RateLimit.APIKeys, ","), "vip"},
+		{"min cost default", cfg.RateLimit.MinCost, 1.0},
 		{"apq", cfg.PersistedQueries.APQ, false},
 		{"trusted", cfg.PersistedQueries.Trusted[sha("{ a }")], "{ a }"},
 		{"entity ttl", cfg.EntityCache.Types["Product"], 30 * time.Second},
@@ -114,13 +120,19 @@ func TestConfigFileErrors(t *testing.T) {
 	cases := []struct{ name, body, want string }{
 		{"unknown key with suggestion", "rate_limit:\n  enabled: true\n  limt: 5\n", `:3:3: unknown key "rate_limit.limt": did you mean "limit"?`},
 		{"unknown top-level key", "frobnicate: 1\n", `:1:1: unknown key "frobnicate" (known keys here: auth, authorization, cost, dedup`},
-		{"unknown key in a list item", "auth:\n  jwks:\n    - path: x\n", `:3:7: unknown key "auth.jwks[0].path" (known keys here: file, url)`},
+		{"unknown key in a list item", "auth:\n  jwks:\n    - path: x\n", `:3:7: unknown key "auth.jwks[0].path" (known keys here: file, issuer, url)`},
 		{"several at once", "a: 1\nb: 2\n", `:2:1: unknown key "b"`},
 		{"wrong type", "cost:\n  max_cost: lots\n", "line 2: cannot unmarshal !!str `lots` into float64"},
 		{"bad duration", "rate_limit:\n  window: soon\n", "line 2: cannot unmarshal !!str `soon` into time.Duration"},
 		{"not yaml", "a: [\n", "did not find expected node content"},
 		{"bad authorization mode", "authorization:\n  mode: block\n", `authorization.mode: "block" is not filter or reject`},
 		{"missing manifest", "persisted_queries:\n  trusted_documents: none.json\n", "persisted_queries.trusted_documents: open "},
+		{"auth without key sources", "auth:\n  issuers: [https://x]\n", "auth: list the key sources in auth.jwks"},
+		{"zero is a value, not a default", "cost:\n  mode: enforce\n  max_cost: 0\n", "cost.max_cost: must be positive"},
+		{"zero budget", "rate_limit:\n  enabled: true\n  limit: 0\n", "rate_limit.limit"},
+		{"zero timeout", "timeouts:\n  request: 0s\n", "request_timeout must be positive"},
+		{"override without a client kind", "rate_limit:\n  enabled: true\n  overrides:\n    alice: {limit: 1, window: 1s}\n", `rate_limit.overrides["alice"]: name the client as sub:SUBJECT`},
+		{"bad entity cache redis", "entity_cache:\n  types: {Product: 1s}\n  redis_url: http://x\n", "entity_cache.redis_url"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,7 +140,9 @@ func TestConfigFileErrors(t *testing.T) {
 			file, err := readConfig(path)
 			if err == nil {
 				cfg := executor.DefaultConfig()
-				err = file.apply(&cfg)
+				if err = file.apply(&cfg); err == nil {
+					err = cfg.Validate()
+				}
 			}
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want %q", err, c.want)

@@ -43,6 +43,10 @@ func TestCommandErrors(t *testing.T) {
 	os.WriteFile(op, []byte("{ nope }"), 0o644)
 	good := filepath.Join(t.TempDir(), "good.graphql")
 	os.WriteFile(good, []byte("{ me { id } }"), 0o644)
+	zeroCost := filepath.Join(t.TempDir(), "trellis.yaml")
+	os.WriteFile(zeroCost, []byte("cost:\n  mode: enforce\n  max_cost: 0\n"), 0o644)
+	typo := filepath.Join(t.TempDir(), "typo.yaml")
+	os.WriteFile(typo, []byte("rate_limit:\n  windw: 1m\n"), 0o644)
 	cases := []struct {
 		args []string
 		code int
@@ -53,6 +57,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"serve"}, 1, "--supergraph is required"},
 		{[]string{"serve", "--supergraph", "missing.graphql"}, 1, "reading supergraph: open missing.graphql: no such file or directory"},
 		{[]string{"serve", "--supergraph", bad}, 1, bad + ":3:6: Undefined type Nope."},
+		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", zeroCost}, 1, zeroCost + ": cost.max_cost: must be positive"},
+		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", typo}, 1, typo + `:2:3: unknown key "rate_limit.windw": did you mean "window"?`},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql"}, 1, "--query is required"},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql", "--query", op}, 1, `Cannot query field "nope" on type "Query".`},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql", "--query", good, "--variables", "[1"}, 1, "--variables"},

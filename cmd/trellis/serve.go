@@ -42,7 +42,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if *configPath != "" {
 		file, err := readConfig(*configPath)
 		if err == nil {
-			err = file.apply(&cfg)
+			if err = file.apply(&cfg); err == nil {
+				err = cfg.Validate()
+			}
+			if err != nil {
+				err = fmt.Errorf("%s: %w", *configPath, err)
+			}
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "trellis serve: %v\n", err)
