@@ -277,3 +277,32 @@ func TestPlanCacheKeyedByDeniedFields(t *testing.T) {
 		}
 	}
 }
+
+// TestScopeCoversClaimsPoliciesRead: the scope key leaves out exp, iat, nbf and jti, unless
+// a policy reads one of them; then callers who differ there share no cached entity.
+func TestScopeCoversClaimsPoliciesRead(t *testing.T) {
+	for _, tt := range []struct {
+		name, policy string
+		want         string // reviews requests for the second caller
+	}{
+		{"policies read no volatile claim", `claims.role == "hr"`, "0"},
+		{"a policy reads iat", `claims.iat > 1000`, "1"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			is := newIssuer(t)
+			gw, c := caseGateway(t, func(cfg *executor.Config) {
+				cfg.Auth = is.authConfig()
+				cfg.Authorization.Policies = map[string]string{"hr": tt.policy}
+				cfg.EntityCache.Types = map[string]time.Duration{"Product": time.Minute}
+			})
+			reviews := c.subgraphs["reviews"]
+			query := `{"query":"{ topProducts { reviews { body } } }"}`
+			send(gw, query, "Authorization", "Bearer "+is.token(t, `{"sub": "a", "iat": 2000}`))
+			before := len(reviews.Requests())
+			send(gw, query, "Authorization", "Bearer "+is.token(t, `{"sub": "a", "iat": 3000}`))
+			if got := fmt.Sprint(len(reviews.Requests()) - before); got != tt.want {
+				t.Fatalf("second caller sent %s requests to reviews, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -27,12 +27,18 @@ func (g *Gateway) authenticate(r *http.Request) (*caller, *requestError) {
 	if id == nil {
 		return &caller{scope: headerScope(r)}, nil
 	}
+	scope := "jwt:" + id.ScopeKey()
+	if g.policiesReadVolatile {
+		// A policy reads exp, iat, nbf or jti, which the scope key leaves out: two callers
+		// who differ there may see different fields, so they share nothing.
+		scope = fmt.Sprintf("jwt*:%x", sha256.Sum256(appendJSON(nil, id.Claims)))
+	}
 	return &caller{
 		authenticated: true,
 		subject:       id.Subject,
 		scopes:        id.Scopes,
 		claims:        id.Claims,
-		scope:         "jwt:" + id.ScopeKey(),
+		scope:         scope,
 	}, nil
 }
 

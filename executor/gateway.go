@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -157,7 +158,9 @@ type Gateway struct {
 	persisted *persisted
 	limiter   *ratelimit.Limiter // nil unless Config.RateLimit.Enabled
 	apiKeys   map[string]bool    // Config.RateLimit.APIKeys
-	caches    gatewayCaches
+	// policiesReadVolatile is set when a policy reads a claim the scope key leaves out.
+	policiesReadVolatile bool
+	caches               gatewayCaches
 }
 
 // state is everything that changes together when a new supergraph is loaded.
@@ -207,6 +210,11 @@ func (g *Gateway) start() error {
 	if g.policies, err = g.cfg.Authorization.compile(); err != nil {
 		return err
 	}
+	for _, r := range g.policies {
+		for _, c := range r.Claims() {
+			g.policiesReadVolatile = g.policiesReadVolatile || c == "exp" || c == "iat" || c == "nbf" || c == "jti"
+		}
+	}
 	if g.persisted, err = newPersisted(g.cfg.PersistedQueries, &g.caches.apq); err != nil {
 		return fmt.Errorf("persisted queries: %w", err)
 	}
@@ -220,6 +228,9 @@ func (g *Gateway) start() error {
 		}
 	}
 	if len(g.cfg.Auth.JWKS) > 0 {
+		if len(g.cfg.Auth.Issuers) == 0 && !slices.ContainsFunc(g.cfg.Auth.JWKS, func(s auth.JWKSSource) bool { return s.Issuer != "" }) {
+			g.log.Warn("auth: no issuer configured: any token the keys signed is accepted, whoever it was issued to; set auth.issuers")
+		}
 		if g.auth, err = auth.New(g.cfg.Auth, &http.Client{}, g.log); err != nil {
 			return fmt.Errorf("auth: %w", err)
 		}

@@ -1,13 +1,17 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // maxNesting bounds parentheses and ! so that a hostile policy cannot exhaust the stack.
 const maxNesting = 64
 
 type parser struct {
-	toks []token
-	i    int
+	toks   []token
+	i      int
+	claims []string
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -135,6 +139,9 @@ func (p *parser) claim() (node, error) {
 		default:
 			if len(path) == 0 {
 				return nil, fmt.Errorf("column %d: name a claim: claims.NAME", p.peek().pos)
+			}
+			if !slices.Contains(p.claims, path[0]) {
+				p.claims = append(p.claims, path[0])
 			}
 			return claimNode{path}, nil
 		}

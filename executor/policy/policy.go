@@ -8,8 +8,9 @@ import (
 
 // Rule is a compiled policy. It is immutable and safe for concurrent use.
 type Rule struct {
-	src  string
-	root node
+	src    string
+	root   node
+	claims []string // the top-level claims the rule reads
 }
 
 // MaxLength bounds the source of one policy.
@@ -32,8 +33,11 @@ func Compile(src string) (*Rule, error) {
 	if t := p.peek(); t.kind != tokEOF {
 		return nil, fmt.Errorf("column %d: unexpected %q after a complete expression (join conditions with && or ||)", t.pos, t.text)
 	}
-	return &Rule{src: src, root: root}, nil
+	return &Rule{src: src, root: root, claims: p.claims}, nil
 }
+
+// Claims lists the top-level claims the rule reads, in order of appearance.
+func (r *Rule) Claims() []string { return r.claims }
 
 // String returns the source text.
 func (r *Rule) String() string { return r.src }

@@ -61,6 +61,16 @@ func TestAllow(t *testing.T) {
 	}
 }
 
+func TestClaimsRead(t *testing.T) {
+	r, err := Compile(`claims.role == "admin" || claims["iat"] > 5 && claims.role.x`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(r.Claims(), ","); got != "role,iat" {
+		t.Fatalf("Claims() = %s", got)
+	}
+}
+
 func TestAnonymousDeniedByClaimRules(t *testing.T) {
 	r, err := Compile(`claims.role == "admin" || !claims.banned`)
 	if err != nil {

@@ -224,6 +224,12 @@ func (r *costReader) weight(dirs ast.DirectiveList, where string) (float64, bool
 			d.Name, where, a.Value.String(), d.Name, d.Name)
 		return 0, false
 	}
+	if w < 0 {
+		// A negative weight would let aliases repeat a field to pull any operation under
+		// max_cost, or to nothing for the rate limiter.
+		r.errs.add(a.Value.Position, "@%s on %s: weight %s is negative; weights are 0 or more", d.Name, where, a.Value.String())
+		return 0, false
+	}
 	return w, true
 }
 

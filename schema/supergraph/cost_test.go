@@ -181,6 +181,8 @@ func TestCheckCostErrors(t *testing.T) {
 	}{
 		{"weight not a number", `type Query { a: Int @cost(weight: "heavy") }`, `heavy"`,
 			`@cost on Query.a: weight "heavy" is not a finite number; write e.g. @cost(weight: 5) or @cost(weight: "2.5")`},
+		{"negative weight", `type Query { a: Int @cost(weight: "-5") }`, `-5"`,
+			`@cost on Query.a: weight "-5" is negative; weights are 0 or more`},
 		{"negative assumed size", `type Query { a: [Int] @listSize(assumedSize: -1) }`, `-1`,
 			`@listSize on Query.a: assumedSize -1 must be an integer of at least 0`},
 		{"slicing argument naming no argument", `type Query { a(first: Int, after: String): [Int] @listSize(slicingArguments: ["max"]) }`, `max"]`,
