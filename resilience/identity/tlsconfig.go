@@ -43,7 +43,7 @@ func ClientConfig(src *Source, expect ID) *tls.Config {
 func ServerConfig(src *Source, authorize func(ID) error) *tls.Config {
 	base := &tls.Config{
 		MinVersion:             tls.VersionTLS13,
-		ClientAuth:             tls.RequireAnyClientCert, // verified by VerifyConnection against the bundle
+		ClientAuth:             tls.RequestClientCert, // VerifyConnection requires and verifies it, and logs a refusal
 		GetCertificate:         src.GetCertificate,
 		NextProtos:             nextProtos(),
 		SessionTicketsDisabled: true,
