@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -106,7 +107,7 @@ func (d *delegate) upsert(n *memberlist.Node, event string) {
 	_, known := d.peers[n.Name]
 	if err != nil {
 		d.log.Warn("discovery: ignoring a member with unreadable metadata",
-			"node", n.Name, "addr", n.Address(), "meta_bytes", len(n.Meta), "error", err.Error())
+			"node", n.Name, "addr", n.Address(), "meta_bytes", len(n.Meta), "error", strings.ReplaceAll(err.Error(), "\n", "; "))
 		if known {
 			delete(d.peers, n.Name)
 			d.publishLocked()

@@ -239,9 +239,18 @@ func (m *Member) shutdownLocked() error {
 	return nil
 }
 
-// oneLine flattens memberlist's multi-line errors (go-multierror) for a log line.
+// oneLine flattens memberlist's multi-line errors (go-multierror: a count, then one
+// "* error" line per seed) into "error; error".
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "* ", "")), " ")
+	var parts []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasSuffix(line, "occurred:") {
+			continue
+		}
+		parts = append(parts, strings.TrimPrefix(line, "* "))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func loopback(addrs ...string) bool {

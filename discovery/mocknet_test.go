@@ -3,6 +3,7 @@ package discovery
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/memberlist"
 )
@@ -28,6 +29,9 @@ func newMockNet(t *testing.T, nodes ...string) *mockNet {
 		n.transports[name] = &mockTransport{MockTransport: n.net.NewTransport(name), net: n}
 	}
 	t.Cleanup(func() {
+		// The members closed first (cleanups run last-in first-out); a send they had in
+		// flight to a closed transport needs the drain until it is done.
+		waitNoMemberlist(t, 5*time.Second)
 		close(n.stop)
 		n.wg.Wait()
 	})
