@@ -307,16 +307,16 @@ func (s *Source) refuseContent(seen *refusal, sum [32]byte, what, file string, e
 	if !s.loaded {
 		return fmt.Errorf("identity: %s: %w", what, err)
 	}
-	err = fmt.Errorf("identity: new %s refused, keeping the old one: %w", what, err)
+	wrapped := fmt.Errorf("identity: new %s refused, keeping the old one: %w", what, err)
 	if !explicit && seen.pending != sum {
 		seen.pending = sum // perhaps a rotation between two renames: look again at the next poll
-		return err
+		return wrapped
 	}
 	if explicit || seen.logged != sum {
 		seen.logged = sum
 		s.log.Warn("identity: new "+what+" refused, keeping the old one", "file", file, "error", err.Error())
 	}
-	return err
+	return wrapped
 }
 
 // crossCheck warns when the instance's own certificate does not verify against its own bundle:
