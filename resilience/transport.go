@@ -1,0 +1,56 @@
+package resilience
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// NewTransport returns the transport the client uses when New is given none: keep-alive
+// connections, many idle per host (a gateway talks to few hosts, a lot), HTTP/2 when the
+// server offers it over TLS, no proxy from the environment, no compression (subgraphs are
+// near), and no timeouts of its own beyond dialing and handshakes (the client's deadlines
+// bound requests). tlsConfig, when not nil, is used for https (the mTLS identity of the
+// gateway and the verification of the subgraph's).
+func NewTransport(tlsConfig *tls.Config) *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     tlsConfig,
+		TLSHandshakeTimeout: 5 * time.Second,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+		WriteBufferSize:     32 << 10,
+		ReadBufferSize:      32 << 10,
+	}
+}
+
+// sharedTransport is the one transport of every client built without one.
+var sharedTransport = sync.OnceValue(func() *http.Transport { return NewTransport(nil) })
+
+// cancelBody releases a context when the response body is closed: the context bounds the
+// reading of the body too, so it cannot end when RoundTrip returns.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// closeBody closes the body of a request that will not be sent, as RoundTrip must.
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
