@@ -239,3 +239,17 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSourceLogsOwnExpiry: a certificate that expires without being replaced is reported once.
+func TestSourceLogsOwnExpiry(t *testing.T) {
+	caDir := newCA(t, td)
+	certFile, keyFile := craftLeaf(t, caDir, func(c *x509.Certificate) { c.NotAfter = time.Now().Add(2 * time.Second) })
+	logs, log := newLog()
+	newTestSource(t, certFile, keyFile, filepath.Join(caDir, BundleFile), log)
+	msg := "identity: own certificate expired and was not replaced"
+	waitFor(t, "the expiry log line", func() bool { return len(logs.lines(msg)) > 0 })
+	time.Sleep(4 * testReload)
+	if got := logs.lines(msg, "level=ERROR", "id="+productsID.String()); len(got) != 1 {
+		t.Errorf("want one expiry line; logs:\n%s", logs)
+	}
+}

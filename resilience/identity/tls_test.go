@@ -323,3 +323,21 @@ func TestPeerID(t *testing.T) {
 		t.Error("PeerID without certificates succeeded")
 	}
 }
+
+// TestClientConfigInvalidExpect: a transport built for no valid identity connects to nothing.
+func TestClientConfigInvalidExpect(t *testing.T) {
+	caDir := newCA(t, td)
+	bundleFile := filepath.Join(caDir, BundleFile)
+	sc, sk := issue(t, caDir, productsID)
+	gc, gk := issue(t, caDir, gatewayID)
+	srv := startServer(t, ServerConfig(newTestSource(t, sc, sk, bundleFile, nil), AuthorizeGateways(td)))
+	tr := NewTransport(newTestSource(t, gc, gk, bundleFile, nil), ID{})
+	defer tr.CloseIdleConnections()
+	_, err := get(&http.Client{Transport: tr}, srv.URL)
+	if err == nil || !strings.Contains(err.Error(), "no valid identity to expect") {
+		t.Errorf("err = %v; want a refusal naming the invalid expected identity", err)
+	}
+	if n := srv.calls.Load(); n != 0 {
+		t.Errorf("handler called %d times, want 0", n)
+	}
+}

@@ -21,11 +21,16 @@ func nextProtos() []string { return []string{"h2", "http/1.1"} }
 // (InsecureSkipVerify) and VerifyConnection does the whole check instead; it also runs on
 // resumed sessions, though this config keeps no session cache.
 func ClientConfig(src *Source, expect ID) *tls.Config {
+	verify := func(cs tls.ConnectionState) error { return src.verifyServer(cs, expect) }
+	if err := expect.Validate(); err != nil {
+		err = fmt.Errorf("identity: the transport has no valid identity to expect: %w", err)
+		verify = func(tls.ConnectionState) error { return err }
+	}
 	return &tls.Config{
 		MinVersion:           tls.VersionTLS13,
 		InsecureSkipVerify:   true, // replaced by VerifyConnection: SPIFFE IDs, not DNS names
 		GetClientCertificate: src.GetClientCertificate,
-		VerifyConnection:     func(cs tls.ConnectionState) error { return src.verifyServer(cs, expect) },
+		VerifyConnection:     verify,
 		NextProtos:           nextProtos(),
 	}
 }
