@@ -341,3 +341,37 @@ func TestClientConfigInvalidExpect(t *testing.T) {
 		t.Errorf("handler called %d times, want 0", n)
 	}
 }
+
+// TestConfigDefaults pins the settings the rest of the mesh relies on.
+func TestConfigDefaults(t *testing.T) {
+	caDir := newCA(t, td)
+	c, k := issue(t, caDir, gatewayID)
+	src := newTestSource(t, c, k, filepath.Join(caDir, BundleFile), nil)
+
+	tr := NewTransport(src, productsID)
+	cc := tr.TLSClientConfig
+	switch {
+	case !tr.ForceAttemptHTTP2:
+		t.Error("transport: HTTP/2 not attempted")
+	case tr.Proxy != nil:
+		t.Error("transport: mesh traffic must not follow proxy settings")
+	case tr.TLSHandshakeTimeout != 5*time.Second || tr.IdleConnTimeout != 90*time.Second || tr.MaxIdleConnsPerHost != 64:
+		t.Errorf("transport: handshake timeout %v, idle timeout %v, idle per host %d", tr.TLSHandshakeTimeout, tr.IdleConnTimeout, tr.MaxIdleConnsPerHost)
+	case tr.HTTP2 == nil || tr.HTTP2.SendPingTimeout != 30*time.Second || tr.HTTP2.PingTimeout != 15*time.Second:
+		t.Errorf("transport: HTTP/2 health checks %+v", tr.HTTP2)
+	case cc.MinVersion != tls.VersionTLS13 || cc.VerifyConnection == nil || cc.GetClientCertificate == nil || cc.ClientSessionCache != nil:
+		t.Errorf("client config: %+v", cc)
+	case strings.Join(cc.NextProtos, ",") != "h2,http/1.1":
+		t.Errorf("client NextProtos = %v", cc.NextProtos)
+	}
+
+	sc := ServerConfig(src, AuthorizeGateways(td))
+	switch {
+	case sc.MinVersion != tls.VersionTLS13 || sc.ClientAuth != tls.RequestClientCert || !sc.SessionTicketsDisabled:
+		t.Errorf("server config: min version %x, client auth %v, tickets disabled %v", sc.MinVersion, sc.ClientAuth, sc.SessionTicketsDisabled)
+	case sc.GetConfigForClient == nil || sc.VerifyConnection == nil || sc.GetCertificate == nil:
+		t.Error("server config: missing hooks")
+	case strings.Join(sc.NextProtos, ",") != "h2,http/1.1":
+		t.Errorf("server NextProtos = %v", sc.NextProtos)
+	}
+}
