@@ -243,7 +243,7 @@ func copyFile(t *testing.T, from, to string) {
 // TestSourceLogsOwnExpiry: a certificate that expires without being replaced is reported once.
 func TestSourceLogsOwnExpiry(t *testing.T) {
 	caDir := newCA(t, td)
-	certFile, keyFile := craftLeaf(t, caDir, func(c *x509.Certificate) { c.NotAfter = time.Now().Add(2 * time.Second) })
+	certFile, keyFile := craftLeaf(t, caDir, func(c *x509.Certificate) { c.NotAfter = time.Now().Add(3 * time.Second) })
 	logs, log := newLog()
 	newTestSource(t, certFile, keyFile, filepath.Join(caDir, BundleFile), log)
 	msg := "identity: own certificate expired and was not replaced"
