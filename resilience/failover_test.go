@@ -143,55 +143,55 @@ func mustState(t *testing.T, c *Client, service, id string) EndpointState {
 	return st
 }
 
-// One instance answers 500: it is ejected after exactly 5 consecutive failures, gets nothing
-// while ejected, fails its half-open trial (ejected again, for longer), then passes it once
-// healthy and takes traffic again.
+// One instance answers 500 under a load of 4 goroutines: its breaker opens on the 5th
+// consecutive failure; it gets nothing while ejected; it fails its half-open trial (ejected
+// again, for longer); then it passes one once healthy and takes traffic again.
 func TestFailingInstanceEjectedAndRestored(t *testing.T) {
 	ins := startInstances(t, 3, nil)
 	cfg := testConfig()
 	cfg.Breaker.BaseEjection = 500 * time.Millisecond
-	c, _ := newClient(t, cfg, newResolver("products", endpointsOf(ins)...))
+	c, logs := newClient(t, cfg, newResolver("products", endpointsOf(ins)...))
 	bad := ins[1]
-	one := func() int {
-		status, err := send(context.Background(), c, Target{Service: "products", Idempotent: true}, "")
-		if err != nil {
-			t.Fatalf("request failed: %v", err)
-		}
-		return status
+	var unexpected atomic.Int64 // failures from the healthy instances
+	load := func(d time.Duration, until func() bool) bool {
+		return driveUntil(4, d, func(int, int) bool {
+			status, err := send(context.Background(), c, Target{Service: "products", Idempotent: true}, "")
+			if err != nil || (status != 200 && status != 500) {
+				unexpected.Add(1)
+			}
+			return until != nil && until()
+		})
 	}
-	for end := time.Now().Add(300 * time.Millisecond); time.Now().Before(end); {
-		one()
-	}
+	load(500*time.Millisecond, nil)
 
 	bad.status.Store(500)
 	start, hits0 := time.Now(), bad.hits.Load()
-	for mustState(t, c, "products", "i1").Breaker == StateClosed {
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("not ejected after 10s; %d failures", bad.hits.Load()-hits0)
-		}
-		one()
+	if !load(10*time.Second, func() bool {
+		st, _ := stateOf(c, "products", "i1")
+		return st.Breaker == StateOpen
+	}) {
+		t.Fatalf("not ejected within 10s; %d failures", bad.hits.Load()-hits0)
 	}
-	ejectedAfter, failures := time.Since(start), bad.hits.Load()-hits0
+	failures := bad.hits.Load() - hits0
 	st := mustState(t, c, "products", "i1")
-	t.Logf("ejected after %d failures in %v, until +%v", failures, ejectedAfter.Round(time.Millisecond), time.Until(st.EjectedUntil).Round(time.Millisecond))
-	if failures != 5 {
-		t.Errorf("ejected after %d failures, want 5", failures)
+	t.Logf("ejected %v after the first 500, %d requests reached it (4 goroutines), ejected for %v",
+		time.Since(start).Round(time.Millisecond), failures, time.Until(st.EjectedUntil).Round(time.Millisecond))
+	if !contains(logs.String(), `reason="5 consecutive failures`) {
+		t.Errorf("no ejection for 5 consecutive failures in the log")
+	}
+	if failures < 5 || failures > 5+3 {
+		t.Errorf("%d requests reached the failing instance, want 5 plus at most the 3 other goroutines' in flight", failures)
 	}
 
 	hits1 := bad.hits.Load()
-	for time.Now().Before(st.EjectedUntil.Add(-50 * time.Millisecond)) {
-		if one() != 200 {
-			t.Fatal("a request failed while the bad instance was ejected")
-		}
-	}
+	load(time.Until(st.EjectedUntil.Add(-100*time.Millisecond)), nil)
 	if n := bad.hits.Load() - hits1; n != 0 {
 		t.Errorf("ejected instance received %d requests", n)
 	}
 
-	// Still failing: the trial fails and the ejection is longer.
-	for bad.hits.Load() == hits1 && time.Now().Before(st.EjectedUntil.Add(5*time.Second)) {
-		one()
-		time.Sleep(5 * time.Millisecond)
+	// Still failing: its one trial fails and the ejection is longer.
+	if !load(5*time.Second, func() bool { return bad.hits.Load() > hits1 }) {
+		t.Fatal("no trial request within 5s")
 	}
 	st2 := mustState(t, c, "products", "i1")
 	if st2.Breaker != StateOpen || st2.Ejections != 2 || bad.hits.Load()-hits1 != 1 {
@@ -200,13 +200,16 @@ func TestFailingInstanceEjectedAndRestored(t *testing.T) {
 
 	bad.status.Store(0)
 	healed, hits2 := time.Now(), bad.hits.Load()
-	if !eventually(5*time.Second, func() bool { one(); return bad.hits.Load()-hits2 >= 10 }) {
-		t.Fatalf("healed instance not used again within 5s: %+v", mustState(t, c, "products", "i1"))
+	if !load(10*time.Second, func() bool { return bad.hits.Load()-hits2 >= 10 }) {
+		t.Fatalf("healed instance not used again within 10s: %+v", mustState(t, c, "products", "i1"))
 	}
-	t.Logf("healed instance took 10 requests again %v after healing (second ejection %v)",
+	t.Logf("healed instance took 10 requests %v after healing (its second ejection lasted %v)",
 		time.Since(healed).Round(time.Millisecond), st2.EjectedUntil.Sub(st.EjectedUntil).Round(time.Millisecond))
 	if st := mustState(t, c, "products", "i1"); st.Breaker != StateClosed {
 		t.Errorf("breaker %s, want closed", st.Breaker)
+	}
+	if unexpected.Load() != 0 {
+		t.Errorf("%d requests failed otherwise than by the failing instance's 500", unexpected.Load())
 	}
 }
 

@@ -258,16 +258,26 @@ func sendTo(ctx context.Context, c *Client, t Target, id, url string, body []byt
 
 // drive runs f from workers goroutines until d has passed.
 func drive(workers int, d time.Duration, f func(worker, i int)) {
+	driveUntil(workers, d, func(w, i int) bool { f(w, i); return false })
+}
+
+// driveUntil runs f from workers goroutines until d has passed or f returns true, and
+// reports whether f did.
+func driveUntil(workers int, d time.Duration, f func(worker, i int) bool) bool {
 	end := time.Now().Add(d)
+	var done atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for i := 0; time.Now().Before(end); i++ {
-				f(w, i)
+			for i := 0; !done.Load() && time.Now().Before(end); i++ {
+				if f(w, i) {
+					done.Store(true)
+				}
 			}
 		})
 	}
 	wg.Wait()
+	return done.Load()
 }
 
 // stateOf returns the state of endpoint id of service.
