@@ -106,7 +106,7 @@ func TestValidate(t *testing.T) {
 func TestValidSettingsAtTheEdges(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Breaker.ConsecutiveFailures, cfg.Breaker.FailureRatio = 0, 0 // breakers off
-	cfg.Breaker.MaxEjectionPercent = 0                                 // still one
+	cfg.Breaker.MaxEjectionPercent = 0                               // still one
 	cfg.Retry.MaxAttempts, cfg.Retry.BudgetRatio, cfg.Retry.BudgetMinPerSecond = 1, 0, 0
 	cfg.Balancer.FailurePenalty, cfg.Balancer.MaxRetryAfter = 0, 0
 	cfg.Faults = map[string]FaultConfig{"off": {}, "all": {DelayPercent: 100, Delay: time.Millisecond, AbortPercent: 100, AbortStatus: 599}}
