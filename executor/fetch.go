@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/trellis-gql/trellis/resilience"
 )
 
 // subgraphResponse is a decoded subgraph response.
@@ -21,13 +23,16 @@ var errMissingEntities = errors.New("response has no _entities list")
 
 // send posts one request to a subgraph and decodes the response. A response that is not a
 // GraphQL response (HTML error page, invalid JSON, neither data nor errors) is an error.
-func (e *execution) send(ctx context.Context, service string, body []byte) (*subgraphResponse, error) {
+// idempotent tells the client (resilience.Client, when the gateway has one) that the request
+// may be retried on another instance.
+func (e *execution) send(ctx context.Context, service string, body []byte, idempotent bool) (*subgraphResponse, error) {
 	graph := e.st.sg.Graph(service)
 	if graph == nil {
 		return nil, fmt.Errorf("unknown subgraph %q", service)
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.g.cfg.SubgraphTimeout)
 	defer cancel()
+	ctx = resilience.WithTarget(ctx, resilience.Target{Service: service, Idempotent: idempotent})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, graph.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -56,7 +56,8 @@ func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
 		e.fail(f.Service, err)
 		return
 	}
-	resp, err := e.send(ctx, f.Service, body)
+	// A mutation's root fetch runs the mutation: it is never retried.
+	resp, err := e.send(ctx, f.Service, body, !e.mutation)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
@@ -163,7 +164,7 @@ func (e *execution) sendParts(ctx context.Context, f *planner.Fetch, parts []*pa
 	if err != nil {
 		return nil, err
 	}
-	return e.send(ctx, f.Service, body)
+	return e.send(ctx, f.Service, body, true) // _entities only reads
 }
 
 func entityAt(entities []any, i int) (map[string]any, bool) {
