@@ -185,6 +185,7 @@ func (c Config) memberlist(d *delegate) *memberlist.Config {
 	}
 	mc.Delegate = d
 	mc.Events = d
+	mc.Conflict = d
 	mc.Logger = log.New(logWriter{c.Log}, "", 0)
 	// A dead member's name may be taken at once by a process on another address: that is
 	// an instance restarted elsewhere, and it must get traffic within a second, not after

@@ -20,6 +20,11 @@
 //	index.go    the membership index rebuilt on memberlist events, read lock-free
 //	log.go      memberlist's log lines into slog at debug level
 //
+// Propagation: the seed knows a member as soon as Join returns, and so does every gateway,
+// because a member syncs state directly with each gateway after Join, Update and Leave.
+// Other members learn by gossip, within a few gossip intervals almost always, at worst at
+// the next full state sync (15 s local, 30 s LAN).
+//
 // Failure detection is memberlist's (SWIM with Lifeguard): with the "lan" profile a killed
 // member is declared dead in about 5 to 6 seconds in a small cluster when other members
 // confirm the suspicion, up to about 24 seconds without confirmation. The client must not

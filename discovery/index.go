@@ -39,7 +39,7 @@ func newIndex(peers map[string]Instance) *index {
 
 // delegate is memberlist's view of this package: it hands out this member's metadata
 // (memberlist.Delegate) and keeps the index from membership events
-// (memberlist.EventDelegate).
+// (memberlist.EventDelegate), and reports node-name conflicts (memberlist.ConflictDelegate).
 //
 // memberlist calls the event methods one at a time but from several goroutines, and with
 // its node lock held: they must not block and must not call back into the Memberlist.
@@ -50,19 +50,21 @@ type delegate struct {
 	meta atomic.Pointer[[]byte] // this member's encoded metadata
 	idx  atomic.Pointer[index]
 
-	mu      sync.Mutex // guards peers, closed, and sends on changes
+	mu      sync.Mutex // guards peers, addrs, closed, and sends on changes
 	peers   map[string]Instance
+	addrs   map[string]string // gossip host:port by node, for the members in peers
 	closed  bool
 	changes chan struct{} // capacity 1: a pending signal stands for any number of changes
 }
 
 var (
-	_ memberlist.Delegate      = (*delegate)(nil)
-	_ memberlist.EventDelegate = (*delegate)(nil)
+	_ memberlist.Delegate         = (*delegate)(nil)
+	_ memberlist.EventDelegate    = (*delegate)(nil)
+	_ memberlist.ConflictDelegate = (*delegate)(nil)
 )
 
 func newDelegate(log *slog.Logger, meta []byte) *delegate {
-	d := &delegate{log: log, peers: map[string]Instance{}, changes: make(chan struct{}, 1)}
+	d := &delegate{log: log, peers: map[string]Instance{}, addrs: map[string]string{}, changes: make(chan struct{}, 1)}
 	d.meta.Store(&meta)
 	d.idx.Store(emptyIndex)
 	return d
@@ -93,6 +95,7 @@ func (d *delegate) NotifyLeave(n *memberlist.Node) {
 		return
 	}
 	delete(d.peers, n.Name)
+	delete(d.addrs, n.Name)
 	d.log.Info("discovery: member left or failed", "node", n.Name, "role", string(in.Role), "subgraph", in.Subgraph, "url", in.URL)
 	d.publishLocked()
 }
@@ -110,14 +113,39 @@ func (d *delegate) upsert(n *memberlist.Node, event string) {
 			"node", n.Name, "addr", n.Address(), "meta_bytes", len(n.Meta), "error", strings.ReplaceAll(err.Error(), "\n", "; "))
 		if known {
 			delete(d.peers, n.Name)
+			delete(d.addrs, n.Name)
 			d.publishLocked()
 		}
 		return
 	}
 	d.peers[n.Name] = in
+	d.addrs[n.Name] = n.Address()
 	d.log.Info(event, "node", in.Node, "addr", n.Address(), "role", string(in.Role), "subgraph", in.Subgraph,
 		"url", in.URL, "version", in.Version, "zone", in.Zone, "weight", in.Weight)
 	d.publishLocked()
+}
+
+// NotifyConflict is a member claiming the name of a live one from another address: two
+// processes configured with the same node name, or a restart elsewhere before the old
+// process was declared dead. The newcomer is ignored until then; say so at warning level,
+// since memberlist's own line goes to debug.
+func (d *delegate) NotifyConflict(existing, other *memberlist.Node) {
+	d.log.Warn("discovery: a second member claims a live member's node name; ignored until the first is declared dead",
+		"node", existing.Name, "addr", existing.Address(), "other_addr", other.Address())
+}
+
+// gateways returns the gossip addresses (host:port) of the gateways other than self.
+func (d *delegate) gateways(self string) []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []string
+	for node, in := range d.peers {
+		if in.Role == RoleGateway && node != self {
+			out = append(out, d.addrs[node])
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // publishLocked replaces the index and signals a change without blocking.
@@ -138,7 +166,7 @@ func (d *delegate) close() {
 		return
 	}
 	d.closed = true
-	d.peers = nil
+	d.peers, d.addrs = nil, nil
 	d.idx.Store(emptyIndex)
 	close(d.changes)
 }

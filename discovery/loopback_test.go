@@ -17,8 +17,8 @@ const (
 	// dead 3 s later once the other member confirms; without confirmation the suspicion
 	// lasts up to 18 s.
 	failureBound = 20 * time.Second
-	// rejoinBound: a restarted instance is in the index of its seed when Join returns, and
-	// in the others' after a gossip round (100 ms).
+	// rejoinBound: a restarted instance is known to the gateways when Join returns (the seed
+	// by the join itself, the others by the sync that follows).
 	rejoinBound = 2 * time.Second
 )
 
@@ -34,11 +34,12 @@ func TestLoopbackFailureAndRestart(t *testing.T) {
 	gw := join(t, loopConfig("gw", Instance{Role: RoleGateway}))
 	p1 := join(t, loopConfig("p1", product("http://127.0.0.1:4101/graphql"), gw.Addr()))
 	p2 := join(t, loopConfig("p2", product("http://127.0.0.1:4102/graphql"), gw.Addr()))
-	for _, m := range []*Member{gw, p1} {
-		waitFor(t, 5*time.Second, m.Self().Node+" to see both instances", func() bool {
-			return nodesAre(m.Instances("products"), "p1", "p2")
-		})
-	}
+	waitFor(t, time.Second, "the gateway to see both instances", func() bool {
+		return nodesAre(gw.Instances("products"), "p1", "p2")
+	})
+	waitFor(t, gossipBound, "p1 to see both instances", func() bool {
+		return nodesAre(p1.Instances("products"), "p1", "p2")
+	})
 
 	// Killed: gone without a goodbye.
 	killed := time.Now()
@@ -55,17 +56,14 @@ func TestLoopbackFailureAndRestart(t *testing.T) {
 	restarted := time.Now()
 	p2 = join(t, loopConfig("p2", product("http://127.0.0.1:4202/graphql"), gw.Addr()))
 	joined := time.Since(restarted)
-	took = waitFor(t, rejoinBound, "the restarted p2 in everyone's Instances", func() bool {
-		for _, m := range []*Member{gw, p1, p2} {
-			ins := m.Instances("products")
-			if !nodesAre(ins, "p1", "p2") || ins[1].URL != "http://127.0.0.1:4202/graphql" {
-				return false
-			}
-		}
-		return true
-	})
-	t.Logf("restarted member (same name, new port, %v after it was killed) in every Instances %v after Join returned (Join took %v)",
+	back := func(m *Member) bool {
+		ins := m.Instances("products")
+		return nodesAre(ins, "p1", "p2") && ins[1].URL == "http://127.0.0.1:4202/graphql"
+	}
+	took = waitFor(t, rejoinBound, "the restarted p2 at the gateway", func() bool { return back(gw) })
+	t.Logf("restarted member (same name, new port, %v after it was killed) at the gateway %v after Join returned (Join took %v)",
 		restarted.Sub(killed).Round(time.Millisecond), took.Round(time.Millisecond), joined.Round(time.Millisecond))
+	waitFor(t, gossipBound, "the restarted p2 at p1 and itself", func() bool { return back(p1) && back(p2) })
 
 	// A rolling restart: p1 stops and comes back on the same address with a new version
 	// before failure detection has noticed anything.
@@ -79,16 +77,13 @@ func TestLoopbackFailureAndRestart(t *testing.T) {
 	cfg.BindPort, _ = strconv.Atoi(port)
 	restarted = time.Now()
 	p1 = join(t, cfg)
-	took = waitFor(t, rejoinBound, "the new version of p1 in everyone's Instances", func() bool {
-		for _, m := range []*Member{gw, p1, p2} {
-			ins := m.Instances("products")
-			if !nodesAre(ins, "p1", "p2") || ins[0].Version != "1.1.0" {
-				return false
-			}
-		}
-		return true
-	})
-	t.Logf("restarted member (same name, same address, new version) in every Instances %v after Join", took.Round(time.Millisecond))
+	updated := func(m *Member) bool {
+		ins := m.Instances("products")
+		return nodesAre(ins, "p1", "p2") && ins[0].Version == "1.1.0"
+	}
+	took = waitFor(t, rejoinBound, "the new version of p1 at the gateway", func() bool { return updated(gw) })
+	t.Logf("restarted member (same name, same address, new version) at the gateway %v after Join", took.Round(time.Millisecond))
+	waitFor(t, gossipBound, "the new version of p1 at p2 and itself", func() bool { return updated(p1) && updated(p2) })
 }
 
 // TestLoopbackNewName: a restarted instance with a generated node name is a new member;
@@ -205,23 +200,26 @@ func TestJoinRetries(t *testing.T) {
 	if err := seed.Close(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
+	type result struct {
+		m   *Member
+		err error
+	}
+	done := make(chan result, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		m, err := Join(ctx, loopConfig("late", product("http://127.0.0.1:4101/graphql"), addr))
-		if err == nil {
-			t.Cleanup(func() { _ = m.Close() })
-		}
-		done <- err
+		done <- result{m, err}
 	}()
 	time.Sleep(300 * time.Millisecond)
 	cfg := loopConfig("seed", Instance{Role: RoleGateway})
 	cfg.BindPort, _ = strconv.Atoi(port)
 	seed = join(t, cfg)
-	if err := <-done; err != nil {
-		t.Fatalf("Join with a seed that came up late: %v", err)
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("Join with a seed that came up late: %v", r.err)
 	}
+	t.Cleanup(func() { _ = r.m.Close() })
 	waitFor(t, time.Second, "the late member at the seed", func() bool { return nodesAre(seed.Instances("products"), "late") })
 }
 
@@ -254,4 +252,32 @@ func TestCloseStopsEverything(t *testing.T) {
 	}
 	took := waitNoMemberlist(t, 5*time.Second)
 	t.Logf("memberlist goroutines gone %v after Close", took.Round(time.Millisecond))
+}
+
+// TestJoinConflicts: a port in use, and a node name already alive elsewhere.
+func TestJoinConflicts(t *testing.T) {
+	logs := &logBuf{}
+	cfg := loopConfig("gw", Instance{Role: RoleGateway})
+	cfg.Log = logs.logger()
+	gw := join(t, cfg)
+	_, port, _ := strings.Cut(gw.Addr(), ":")
+
+	taken := loopConfig("other", Instance{Role: RoleGateway})
+	taken.BindPort, _ = strconv.Atoi(port)
+	if m, err := Join(context.Background(), taken); err == nil {
+		_ = m.Close()
+		t.Fatal("Join on a port in use succeeded")
+	} else if !strings.Contains(err.Error(), "discovery: start gossip on 127.0.0.1:"+port+" (discovery.bind_addr, discovery.bind_port)") ||
+		!strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("Join on a port in use: %v", err)
+	}
+
+	join(t, loopConfig("p1", product("http://127.0.0.1:4101/graphql"), gw.Addr()))
+	dup := join(t, loopConfig("p1", product("http://127.0.0.1:9999/graphql"), gw.Addr()))
+	waitFor(t, 2*time.Second, "the conflict warning", func() bool { return len(logs.lines("claims a live member's node name")) > 0 })
+	time.Sleep(200 * time.Millisecond)
+	if ins := gw.Instances("products"); len(ins) != 1 || ins[0].URL != "http://127.0.0.1:4101/graphql" {
+		t.Fatalf("gateway instances %+v: want the first p1 only", ins)
+	}
+	t.Log(strings.TrimSpace(logs.lines("claims a live member's node name")[0]), dup.Addr())
 }

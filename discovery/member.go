@@ -21,6 +21,10 @@ const (
 	joinMaxBackoff = 2 * time.Second
 )
 
+// syncTimeout bounds the state syncs with the gateways after Join, Update and Leave: one
+// TCP round trip each, in parallel.
+const syncTimeout = 2 * time.Second
+
 // updateTimeout bounds Update's wait for its broadcast when ctx has no deadline.
 const updateTimeout = 5 * time.Second
 
@@ -49,6 +53,10 @@ type Member struct {
 // stream timeout (1 s local, 10 s LAN). Give ctx a deadline: without one, Join waits for
 // the seeds as long as it takes. A seed that answers but holds another gossip key fails
 // like one that does not answer.
+//
+// Once joined, the member syncs state directly with every gateway it learnt of (for at most
+// 2 s), so that every gateway, not only the seed, routes to it when Join returns; the other
+// members learn of it by gossip.
 func Join(ctx context.Context, cfg Config) (*Member, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("discovery: join: %w", err)
@@ -62,7 +70,8 @@ func Join(ctx context.Context, cfg Config) (*Member, error) {
 	d := newDelegate(cfg.Log, encodeMeta(self))
 	ml, err := memberlist.Create(cfg.memberlist(d))
 	if err != nil {
-		return nil, fmt.Errorf("discovery: start gossip on %s: %w", net.JoinHostPort(cfg.BindAddr, fmt.Sprint(cfg.BindPort)), err)
+		return nil, fmt.Errorf("discovery: start gossip on %s (discovery.bind_addr, discovery.bind_port): %w",
+			net.JoinHostPort(cfg.BindAddr, fmt.Sprint(cfg.BindPort)), err)
 	}
 	m := &Member{ml: ml, d: d, log: cfg.Log}
 	m.self.Store(&self)
@@ -74,6 +83,7 @@ func Join(ctx context.Context, cfg Config) (*Member, error) {
 		_ = m.Close()
 		return nil, err
 	}
+	m.syncGateways(ctx)
 	cfg.Log.Info("discovery: joined", "node", self.Node, "addr", m.Addr(), "role", string(self.Role),
 		"subgraph", self.Subgraph, "seeds", strings.Join(cfg.Join, ","), "members", ml.NumMembers())
 	return m, nil
@@ -127,6 +137,31 @@ func (m *Member) joinOnce(ctx context.Context, seeds []string) error {
 	}
 }
 
+// syncGateways exchanges full state with every gateway this member knows, in parallel, for
+// at most syncTimeout. Gossip reaches every member with high probability, not certainty: in
+// a cluster of six, about one time in twelve a second gateway had not heard of a new
+// instance a second later, and would have heard only at the next full sync (15 s local,
+// 30 s LAN). A gateway that missed a join, an update or a leave routes on stale membership;
+// a direct sync with each gateway after each of them costs one round trip per gateway.
+// Failures are logged at debug level: gossip still gets there.
+func (m *Member) syncGateways(ctx context.Context) {
+	addrs := m.d.gateways(m.Self().Node)
+	if len(addrs) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, addr := range addrs {
+		wg.Go(func() {
+			if err := m.joinOnce(ctx, []string{addr}); err != nil {
+				m.log.Debug("discovery: state sync with a gateway failed; gossip will tell it", "addr", addr, "error", oneLine(err))
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // Self returns what this member advertises.
 func (m *Member) Self() Instance { return *m.self.Load() }
 
@@ -158,9 +193,9 @@ func (m *Member) Members() []Instance {
 func (m *Member) Changes() <-chan struct{} { return m.d.changes }
 
 // Update changes what this member advertises (its node name stays) and broadcasts it. It
-// blocks until the broadcast has gone out to the cluster or ctx ends (5 s without a
-// deadline); on a timeout the new metadata is still in effect and spreads with the next
-// gossip and state syncs.
+// blocks until the broadcast has gone out to the cluster and the gateways have been synced
+// with, or ctx ends (5 s without a deadline); on a timeout the new metadata is still in
+// effect and spreads with the next gossip and state syncs.
 func (m *Member) Update(ctx context.Context, self Instance) error {
 	if self.Weight == 0 {
 		self.Weight = DefaultWeight
@@ -194,15 +229,16 @@ func (m *Member) Update(ctx context.Context, self Instance) error {
 	if err := m.ml.UpdateNode(timeout); err != nil {
 		return fmt.Errorf("discovery: update: %w", err)
 	}
+	m.syncGateways(ctx)
 	return nil
 }
 
 var errClosed = errors.New("discovery: member is closed")
 
 // Leave tells the cluster this member is going, waits up to timeout for that message to go
-// out (0: until it has), then shuts down as Close. The others drop it at once instead of
-// after failure detection: call it on a graceful stop. Calling it again, or after Close,
-// does nothing.
+// out (0: until it has) and for the syncs with the gateways, then shuts down as Close. The
+// others drop it at once instead of after failure detection: call it on a graceful stop.
+// Calling it again, or after Close, does nothing.
 func (m *Member) Leave(timeout time.Duration) error {
 	m.lifeMu.Lock()
 	defer m.lifeMu.Unlock()
@@ -210,6 +246,14 @@ func (m *Member) Leave(timeout time.Duration) error {
 		return nil
 	}
 	err := m.ml.Leave(timeout)
+	if err == nil {
+		ctx, cancel := context.Background(), context.CancelFunc(func() {})
+		if timeout > 0 {
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+		}
+		m.syncGateways(ctx) // pushes this member's "left" state
+		cancel()
+	}
 	m.shutdownLocked()
 	if err != nil {
 		return fmt.Errorf("discovery: leave (shut down anyway; the others will detect it): %w", err)

@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -8,19 +9,22 @@ import (
 	"github.com/hashicorp/memberlist"
 )
 
-// mockNet wraps memberlist.MockNetwork for tests, with two fixes:
+// mockNet wraps memberlist.MockNetwork for tests, with three fixes:
 //
 //   - MockNetwork's maps are not synchronized, so every transport is made up front, before
 //     any member starts (newMockNet takes all the node names);
-//   - a MockTransport's channels are unbuffered and nobody reads them once its member has
-//     shut down, so a live member gossiping to it would block forever. A closed transport
-//     is drained (packets dropped, streams closed) until the test ends: to the others it
-//     looks like a crashed process.
+//   - a MockTransport delivers a packet by a send on the receiver's unbuffered channel, and
+//     memberlist answers a ping from the goroutine that reads that channel: two members
+//     pinging each other at the same moment block each other forever. Packets are sent
+//     from a goroutine of their own here, as a datagram is sent without waiting;
+//   - nobody reads a MockTransport's channels once its member has shut down, so a live
+//     member gossiping to it would block. A closed transport is drained (packets dropped,
+//     streams closed) until the test ends: to the others it looks like a crashed process.
 type mockNet struct {
 	net        memberlist.MockNetwork
 	transports map[string]*mockTransport
 	stop       chan struct{}
-	wg         sync.WaitGroup
+	drains     sync.WaitGroup
 }
 
 func newMockNet(t *testing.T, nodes ...string) *mockNet {
@@ -29,11 +33,11 @@ func newMockNet(t *testing.T, nodes ...string) *mockNet {
 		n.transports[name] = &mockTransport{MockTransport: n.net.NewTransport(name), net: n}
 	}
 	t.Cleanup(func() {
-		// The members closed first (cleanups run last-in first-out); a send they had in
-		// flight to a closed transport needs the drain until it is done.
+		// The members closed first (cleanups run last-in first-out); their goroutines,
+		// packets in flight included, must end while the drains still run.
 		waitNoMemberlist(t, 5*time.Second)
 		close(n.stop)
-		n.wg.Wait()
+		n.drains.Wait()
 	})
 	return n
 }
@@ -47,6 +51,8 @@ type mockTransport struct {
 	once sync.Once
 }
 
+var _ memberlist.NodeAwareTransport = (*mockTransport)(nil)
+
 func (t *mockTransport) addr() string {
 	ip, port, err := t.FinalAdvertiseAddr("", 0)
 	if err != nil {
@@ -55,11 +61,21 @@ func (t *mockTransport) addr() string {
 	return (&memberlist.Node{Addr: ip, Port: uint16(port)}).Address()
 }
 
+func (t *mockTransport) WriteTo(b []byte, addr string) (time.Time, error) {
+	return t.WriteToAddress(b, memberlist.Address{Addr: addr})
+}
+
+func (t *mockTransport) WriteToAddress(b []byte, a memberlist.Address) (time.Time, error) {
+	b = slices.Clone(b)
+	go func() { _, _ = t.MockTransport.WriteToAddress(b, a) }() // an unknown address drops it, like UDP
+	return time.Now(), nil
+}
+
 func (t *mockTransport) Shutdown() error {
 	t.once.Do(func() {
-		t.net.wg.Add(1)
+		t.net.drains.Add(1)
 		go func() {
-			defer t.net.wg.Done()
+			defer t.net.drains.Done()
 			for {
 				select {
 				case <-t.PacketCh():
