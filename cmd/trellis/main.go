@@ -14,6 +14,8 @@ const usage = `trellis: a GraphQL federation gateway
 Usage:
   trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev] [--dedup] [--pprof ADDR]
   trellis plan  --supergraph FILE --query FILE [--operation-name NAME] [--variables JSON] [--json]
+  trellis ca    init | issue | rotate | retire     the mesh's CA and SPIFFE certificates
+  trellis agent --subgraph NAME --target URL --listen ADDR --join ADDR   a subgraph's mesh sidecar
 
 Run "trellis COMMAND --help" for a command's flags.
 `
@@ -32,6 +34,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stdout, stderr)
 	case "plan":
 		return plan(args[1:], stdout, stderr)
+	case "ca":
+		return ca(args[1:], stdout, stderr)
+	case "agent":
+		return agentCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -29,6 +29,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	tree := fs.Bool("tree-plans", false, "emit plans as trees (each fetch as soon as its inputs are ready) instead of batched waves")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); off when empty")
 	configPath := fs.String("config", "", "configuration file (trellis.yaml; keys in docs/configuration.md)")
+	var mesh meshFlags
+	mesh.register(fs)
 	redisURL := fs.String("redis", "", "Redis for rate-limit budgets and the entity cache shared by gateways, e.g. redis://127.0.0.1:6379")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -69,7 +71,19 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
-	gw, err := executor.New(cfg, sg, nil, log)
+	var client executor.Doer // nil: the executor's own client, to the routing URLs
+	if mesh.on() {
+		jctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		gm, err := startGatewayMesh(jctx, &mesh, log)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(stderr, "trellis serve: mesh: %v\n", err)
+			return 1
+		}
+		defer gm.close()
+		client = gm.client
+	}
+	gw, err := executor.New(cfg, sg, client, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1

@@ -354,3 +354,13 @@ func serialNumber() *big.Int {
 	b[0] = b[0]&0x7f | 0x40
 	return new(big.Int).SetBytes(b)
 }
+
+// TrustDomainOf returns the trust domain of the CA in dir, so that a tool issuing
+// certificates does not have to be told it again.
+func TrustDomainOf(dir string) (string, error) {
+	c, err := loadCA(dir)
+	if err != nil {
+		return "", err
+	}
+	return c.td, nil
+}

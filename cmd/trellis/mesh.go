@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trellis-gql/trellis/discovery"
+	"github.com/trellis-gql/trellis/resilience"
+	"github.com/trellis-gql/trellis/resilience/identity"
+)
+
+// meshFlags are the flags of a member of the mesh, shared by serve and agent.
+type meshFlags struct {
+	join, bind, key, node, zone, profile string
+	cert, keyFile, bundle                string
+}
+
+func (m *meshFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&m.join, "join", "", "gossip seeds to join, host:port[,host:port...] (e.g. 127.0.0.1:7946)")
+	fs.StringVar(&m.bind, "gossip-bind", "", "address for gossip, host:port (default 127.0.0.1:7946 for serve, any free port for agent)")
+	fs.StringVar(&m.key, "gossip-key", os.Getenv("TRELLIS_GOSSIP_KEY"), "gossip encryption key, base64 of 16, 24 or 32 bytes (or $TRELLIS_GOSSIP_KEY)")
+	fs.StringVar(&m.node, "node-name", "", "this member's unique name in the cluster (default: host name and a random suffix)")
+	fs.StringVar(&m.zone, "zone", "", "this member's zone, for zone-aware balancing")
+	fs.StringVar(&m.profile, "gossip-profile", "lan", "gossip timings: lan, or local (faster failure detection on one host)")
+	fs.StringVar(&m.cert, "tls-cert", "", "this member's SPIFFE certificate (trellis ca issue)")
+	fs.StringVar(&m.keyFile, "tls-key", "", "its private key")
+	fs.StringVar(&m.bundle, "tls-bundle", "", "the trust bundle (the CA folder's bundle.pem)")
+}
+
+// on reports whether the flags ask for the mesh.
+func (m *meshFlags) on() bool { return m.join != "" || m.bind != "" || m.cert != "" }
+
+// discovery builds the gossip config; defaultPort applies when --gossip-bind has none.
+func (m *meshFlags) discovery(self discovery.Instance, defaultPort int, log *slog.Logger) (discovery.Config, error) {
+	cfg := discovery.Config{BindAddr: "127.0.0.1", BindPort: defaultPort, NodeName: m.node,
+		Profile: discovery.Profile(m.profile), Self: self, Log: log}
+	if m.bind != "" {
+		host, port, err := net.SplitHostPort(m.bind)
+		if err != nil {
+			return cfg, fmt.Errorf("--gossip-bind: %w (want host:port)", err)
+		}
+		cfg.BindAddr = host
+		if cfg.BindPort, err = strconv.Atoi(port); err != nil {
+			return cfg, fmt.Errorf("--gossip-bind: port %q is not a number", port)
+		}
+	}
+	if m.join != "" {
+		cfg.Join = strings.Split(m.join, ",")
+	}
+	if m.key != "" {
+		key, err := discovery.ParseKey(m.key)
+		if err != nil {
+			return cfg, fmt.Errorf("--gossip-key: %w", err)
+		}
+		cfg.SecretKey = key
+	}
+	return cfg, nil // Join validates, with Self filled in
+}
+
+// tlsFiles reports whether the identity flags are complete, or what is missing.
+func (m *meshFlags) tlsFiles() (bool, error) {
+	given := 0
+	for _, f := range []string{m.cert, m.keyFile, m.bundle} {
+		if f != "" {
+			given++
+		}
+	}
+	switch given {
+	case 0:
+		return false, nil
+	case 3:
+		return true, nil
+	}
+	return false, fmt.Errorf("--tls-cert, --tls-key and --tls-bundle go together")
+}
+
+// gatewayMesh is the gateway's side of the mesh: its membership and its client.
+type gatewayMesh struct {
+	member *discovery.Member
+	src    *identity.Source
+	client *resilience.Client
+}
+
+// startGatewayMesh joins the cluster as a gateway and builds the client that routes each
+// subgraph's fetches to its live instances, over mTLS when the identity flags are given.
+func startGatewayMesh(ctx context.Context, m *meshFlags, log *slog.Logger) (*gatewayMesh, error) {
+	g := &gatewayMesh{}
+	withTLS, err := m.tlsFiles()
+	if err != nil {
+		return nil, err
+	}
+	var transport func(string) http.RoundTripper // nil: plain HTTP, the client's shared transport
+	if withTLS {
+		if g.src, err = identity.NewSource(m.cert, m.keyFile, m.bundle, log); err != nil {
+			return nil, err
+		}
+		var mu sync.Mutex
+		transports := map[string]http.RoundTripper{} // one per subgraph: each checks its identity
+		transport = func(service string) http.RoundTripper {
+			mu.Lock()
+			defer mu.Unlock()
+			if t, ok := transports[service]; ok {
+				return t
+			}
+			expect, err := identity.NewID(g.src.ID().TrustDomain, identity.KindSubgraph, service)
+			if err != nil {
+				return refusing{err}
+			}
+			t := identity.NewTransport(g.src, expect)
+			transports[service] = t
+			return t
+		}
+	}
+	dc, err := m.discovery(discovery.Instance{Role: discovery.RoleGateway, Zone: m.zone}, discovery.DefaultPort, log)
+	if err != nil {
+		g.close()
+		return nil, err
+	}
+	if g.member, err = discovery.Join(ctx, dc); err != nil {
+		g.close()
+		return nil, err
+	}
+	rc := resilience.DefaultConfig()
+	rc.Zone = m.zone
+	if g.client, err = resilience.New(rc, memberResolver{g.member}, transport, log); err != nil {
+		g.close()
+		return nil, err
+	}
+	log.Info("gateway in the mesh", "gossip", g.member.Addr(), "node", g.member.Self().Node, "mtls", withTLS)
+	return g, nil
+}
+
+func (g *gatewayMesh) close() {
+	if g.member != nil {
+		g.member.Leave(discoveryLeave)
+		g.member.Close()
+	}
+	if g.client != nil {
+		g.client.Close()
+	}
+	if g.src != nil {
+		g.src.Close()
+	}
+}
+
+// discoveryLeave bounds the goodbye to the cluster when a member stops.
+const discoveryLeave = 2 * time.Second
+
+// memberResolver gives the resilience client the live instances gossip knows of.
+type memberResolver struct{ m *discovery.Member }
+
+func (r memberResolver) Endpoints(service string) []resilience.Endpoint {
+	ins := r.m.Instances(service)
+	if len(ins) == 0 {
+		return nil
+	}
+	out := make([]resilience.Endpoint, len(ins))
+	for i, in := range ins {
+		out[i] = resilience.Endpoint{ID: in.Node, URL: in.URL, Zone: in.Zone, Weight: in.Weight}
+	}
+	return out
+}
+
+// refusing is the transport of a service whose expected identity cannot be built.
+type refusing struct{ err error }
+
+func (r refusing) RoundTrip(*http.Request) (*http.Response, error) { return nil, r.err }
