@@ -41,6 +41,25 @@ demo: build
 	sleep 1; echo "gateway: http://$(LISTEN)/graphql"; \
 	bin/trellis serve --supergraph examples/supergraph.graphql --listen $(LISTEN) --dev
 
+# The mesh: a CA in .trellis/mesh, the gateway on http://$(LISTEN)/graphql with gossip on
+# 127.0.0.1:7946, and INSTANCES instances of each example subgraph that join it and serve over
+# mTLS. Kill any one instance: the gateway routes around it. Ctrl-C stops everything.
+INSTANCES ?= 3
+MESH      ?= .trellis/mesh
+.PHONY: mesh-demo
+mesh-demo: build
+	$(GO) build -o bin/examples ./examples/serve
+	@rm -rf $(MESH) && bin/trellis ca init --dir $(MESH) --trust-domain example.org >/dev/null
+	@bin/trellis ca issue --dir $(MESH) --gateway gw-1 >/dev/null
+	@for s in accounts inventory products reviews; do bin/trellis ca issue --dir $(MESH) --subgraph $$s >/dev/null; done
+	@key=$$(head -c 32 /dev/urandom | base64); \
+	bin/trellis serve --supergraph examples/supergraph.graphql --listen $(LISTEN) --dev \
+	  --gossip-bind 127.0.0.1:7946 --gossip-profile local --gossip-key $$key \
+	  --tls-cert $(MESH)/gateway-gw-1.pem --tls-key $(MESH)/gateway-gw-1-key.pem --tls-bundle $(MESH)/bundle.pem & gw=$$!; \
+	trap "kill $$gw 2>/dev/null" EXIT INT TERM; sleep 1; \
+	echo "gateway: http://$(LISTEN)/graphql; $(INSTANCES) instances of each subgraph:"; \
+	bin/examples --mesh --instances $(INSTANCES) --join 127.0.0.1:7946 --gossip-key $$key --tls-dir $(MESH)
+
 clean:
 	rm -rf bin
 

@@ -63,7 +63,11 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) t
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return time.Since(start)
+	took := time.Since(start)
+	if took > time.Second {
+		t.Logf("waited %v for %s", took.Round(time.Millisecond), what)
+	}
+	return took
 }
 
 func nodes(ins []Instance) []string {

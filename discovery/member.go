@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,7 +72,7 @@ func Join(ctx context.Context, cfg Config) (*Member, error) {
 	ml, err := memberlist.Create(cfg.memberlist(d))
 	if err != nil {
 		return nil, fmt.Errorf("discovery: start gossip on %s (discovery.bind_addr, discovery.bind_port): %w",
-			net.JoinHostPort(cfg.BindAddr, fmt.Sprint(cfg.BindPort)), err)
+			net.JoinHostPort(cfg.BindAddr, strconv.Itoa(cfg.BindPort)), err)
 	}
 	m := &Member{ml: ml, d: d, log: cfg.Log}
 	m.self.Store(&self)
@@ -212,7 +213,10 @@ func (m *Member) Update(ctx context.Context, self Instance) error {
 	if deadline, ok := ctx.Deadline(); ok {
 		timeout = time.Until(deadline)
 	}
-	if err := ctx.Err(); err != nil || timeout <= 0 {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("discovery: update: %w", err)
+	}
+	if timeout <= 0 {
 		return fmt.Errorf("discovery: update: %w", context.DeadlineExceeded)
 	}
 	m.updateMu.Lock()

@@ -4,7 +4,8 @@
 //
 //	go run ./examples/serve --host 127.0.0.1
 //
-// --addr name=host:port moves one subgraph elsewhere. --memoize-responses is a
+// --addr name=host:port moves one subgraph elsewhere. --mesh runs several instances of each
+// on free ports, joined to a gateway's gossip cluster with mTLS (see make mesh-demo). --memoize-responses is a
 // benchmark mode: each subgraph answers a request it has answered before from
 // memory, and lists what it was asked at GET /memoized (see server.Memo).
 package main
@@ -26,6 +27,12 @@ import (
 func main() {
 	host := flag.String("host", "127.0.0.1", "host or IP to serve the subgraphs on")
 	memoize := flag.Bool("memoize-responses", false, "benchmark mode: answer repeated identical requests from memory and list them at GET /memoized")
+	var mesh meshOptions
+	meshOn := flag.Bool("mesh", false, "run every subgraph as --instances instances on free ports, joined to the gateway's gossip cluster (--join)")
+	flag.IntVar(&mesh.instances, "instances", 2, "with --mesh: instances of each subgraph")
+	flag.StringVar(&mesh.join, "join", "", "with --mesh: the gateway's gossip address, e.g. 127.0.0.1:7946")
+	flag.StringVar(&mesh.key, "gossip-key", os.Getenv("TRELLIS_GOSSIP_KEY"), "with --mesh: the gossip key (or $TRELLIS_GOSSIP_KEY)")
+	flag.StringVar(&mesh.tlsDir, "tls-dir", "", "with --mesh: folder of bundle.pem and subgraph-NAME.pem/-key.pem (trellis ca issue); mTLS when set")
 	moved := map[string]string{}
 	flag.Func("addr", "`name=host:port` of one subgraph, instead of its default port on --host (repeatable)", func(s string) error {
 		name, addr, ok := strings.Cut(s, "=")
@@ -42,6 +49,16 @@ func main() {
 		addrs[name] = addr
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if *meshOn {
+		mesh.host = *host
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := serveMesh(ctx, log, mesh); err != nil {
+			log.Error("mesh failed", "err", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(log, addrs, *memoize); err != nil {
 		log.Error("subgraphs failed", "err", err)
 		os.Exit(1)

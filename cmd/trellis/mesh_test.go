@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/trellis-gql/trellis/discovery"
+	"github.com/trellis-gql/trellis/discovery/agent"
+	"github.com/trellis-gql/trellis/examples"
+	"github.com/trellis-gql/trellis/examples/all"
+	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/resilience/identity"
+	"github.com/trellis-gql/trellis/schema/supergraph"
+)
+
+// meshFixture is a gateway in the mesh (the serve command's own wiring) and a CA that
+// issues identities for instances.
+type meshFixture struct {
+	t  *testing.T
+	ca string
+	gm *gatewayMesh
+	gw *executor.Gateway
+}
+
+func newMeshFixture(t *testing.T) *meshFixture {
+	ca := t.TempDir()
+	if err := identity.InitCA(ca, "example.org", 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	f := &meshFixture{t: t, ca: ca}
+	cert, key := f.issue(identity.KindGateway, "gw-1")
+	m := &meshFlags{bind: "127.0.0.1:0", profile: "local", cert: cert, keyFile: key, bundle: filepath.Join(ca, identity.BundleFile)}
+	gm, err := startGatewayMesh(context.Background(), m, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gm.close)
+	f.gm = gm
+	// The routing URLs are the examples' default ports, where nothing listens in the test:
+	// every answer comes through the mesh.
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.gw, err = executor.New(executor.DefaultConfig(), sg, gm.client, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.gw.Close)
+	return f
+}
+
+func (f *meshFixture) issue(kind identity.Kind, name string) (cert, key string) {
+	id, err := identity.NewID("example.org", kind, name)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	cert, key, err = identity.Issue(f.ca, id, time.Hour, f.t.TempDir())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return cert, key
+}
+
+// instance starts an instance of subgraph that proves identity (usually the subgraph's own).
+func (f *meshFixture) instance(subgraph, identityName string, h http.Handler) *agent.Instance {
+	cert, key := f.issue(identity.KindSubgraph, identityName)
+	cfg := agent.Config{Subgraph: subgraph, Listen: "127.0.0.1:0", Cert: cert, Key: key,
+		Bundle:    filepath.Join(f.ca, identity.BundleFile),
+		Discovery: discovery.Config{BindAddr: "127.0.0.1", Profile: discovery.ProfileLocal, Join: []string{f.gm.member.Addr()}}}
+	in, err := agent.Start(context.Background(), cfg, h, nil)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { in.Close() })
+	return in
+}
+
+func (f *meshFixture) waitInstances(subgraph string, n int) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(f.gm.member.Instances(subgraph)) != n {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%s: %d instances known, want %d", subgraph, len(f.gm.member.Instances(subgraph)), n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// query sends the benchmark operation and reports whether the answer is complete.
+func (f *meshFixture) query() (bool, string) {
+	raw, _ := json.Marshal(map[string]any{"query": examples.BenchmarkQuery})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(string(raw)))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	f.gw.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	return rec.Code == 200 && !strings.Contains(body, `"errors"`) && len(body) > 80_000, body
+}
+
+// counting counts the requests a handler serves.
+func counting(h http.Handler, n *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// TestMeshSurvivesAnInstanceKilledUnderLoad: three instances of products (one instance of
+// each other subgraph), one killed in the middle of a steady load of the benchmark query: no
+// client request fails; an impostor proving another identity never gets a request; a new
+// instance gets traffic soon after it joins.
+func TestMeshSurvivesAnInstanceKilledUnderLoad(t *testing.T) {
+	f := newMeshFixture(t)
+	handlers := all.Handlers()
+	for _, name := range all.Names() {
+		if name != "products" {
+			f.instance(name, name, all.Handlers()[name])
+		}
+	}
+	var impostorHits atomic.Int64
+	f.instance("products", "reviews", counting(handlers["products"], &impostorHits)) // wrong identity
+	var hits [3]atomic.Int64
+	var products [3]*agent.Instance
+	for i := range products {
+		products[i] = f.instance("products", "products", counting(all.Handlers()["products"], &hits[i]))
+	}
+	f.waitInstances("products", 4)
+	for _, name := range []string{"accounts", "inventory", "reviews"} {
+		f.waitInstances(name, 1)
+	}
+
+	var ok, failed atomic.Int64
+	var lastFailure atomic.Value
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if good, body := f.query(); good {
+					ok.Add(1)
+				} else {
+					failed.Add(1)
+					lastFailure.Store(body)
+				}
+			}
+		})
+	}
+	time.Sleep(time.Second)
+	products[0].Kill() // a crash: no goodbye to the cluster
+	time.Sleep(1500 * time.Millisecond)
+	var late atomic.Int64
+	f.instance("products", "products", counting(all.Handlers()["products"], &late))
+	joined := time.Now()
+	deadline := joined.Add(5 * time.Second)
+	for late.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	firstTraffic := time.Since(joined)
+	time.Sleep(500 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d complete answers, %d failed (one instance killed 1s into the load); newcomer's first request %v after it joined; hits per instance %d/%d/%d, newcomer %d, impostor %d",
+		ok.Load(), failed.Load(), firstTraffic.Round(time.Millisecond),
+		hits[0].Load(), hits[1].Load(), hits[2].Load(), late.Load(), impostorHits.Load())
+	if failed.Load() != 0 {
+		t.Fatalf("%d client requests failed; last: %.400s", failed.Load(), lastFailure.Load())
+	}
+	if ok.Load() < 20 {
+		t.Fatalf("only %d requests ran: the load did not run", ok.Load())
+	}
+	if impostorHits.Load() != 0 {
+		t.Fatalf("the instance proving spiffe://example.org/subgraph/reviews served %d products requests", impostorHits.Load())
+	}
+	if late.Load() == 0 {
+		t.Fatal("the instance that joined got no traffic within 5s")
+	}
+}
