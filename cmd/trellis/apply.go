@@ -10,6 +10,7 @@ import (
 	"github.com/trellis-gql/trellis/executor/auth"
 	"github.com/trellis-gql/trellis/executor/cost"
 	"github.com/trellis-gql/trellis/executor/ratelimit"
+	"github.com/trellis-gql/trellis/resilience"
 )
 
 // apply maps the file's sections onto the packages' configs; what the file leaves out keeps
@@ -181,4 +182,31 @@ func readManifest(path string) (map[string]string, error) {
 		return nil, fmt.Errorf("%s: neither an Apollo persisted query manifest nor an object of hash to document: %v", path, err)
 	}
 	return plain, nil
+}
+
+// resilienceConfig is the client's config: defaults, then what the file sets.
+func (f *fileConfig) resilienceConfig() resilience.Config {
+	rc := resilience.DefaultConfig()
+	in := f.Resilience
+	if in == nil {
+		return rc
+	}
+	rc.Zone = in.Zone
+	setPtr(&rc.Timeouts.Default, in.Timeouts.Default)
+	setPtr(&rc.Timeouts.PerTry, in.Timeouts.PerTry)
+	rc.Timeouts.PerService = in.Timeouts.PerService
+	setPtr(&rc.Retry.MaxAttempts, in.Retry.MaxAttempts)
+	setPtr(&rc.Retry.BudgetRatio, in.Retry.BudgetRatio)
+	setPtr(&rc.Retry.BudgetMinPerSecond, in.Retry.BudgetMinPerSecond)
+	setPtr(&rc.Breaker.ConsecutiveFailures, in.Breaker.ConsecutiveFailures)
+	setPtr(&rc.Breaker.BaseEjection, in.Breaker.BaseEjection)
+	setPtr(&rc.Breaker.MaxEjectionPercent, in.Breaker.MaxEjectionPercent)
+	if len(in.Faults) > 0 {
+		rc.Faults = map[string]resilience.FaultConfig{}
+		for name, fc := range in.Faults {
+			rc.Faults[name] = resilience.FaultConfig{DelayPercent: fc.DelayPercent, Delay: fc.Delay,
+				AbortPercent: fc.AbortPercent, AbortStatus: fc.AbortStatus}
+		}
+	}
+	return rc
 }

@@ -31,6 +31,42 @@ type fileConfig struct {
 	EntityCache      entityCacheFile `yaml:"entity_cache"`
 	Limits           limitsFile      `yaml:"limits"`
 	Timeouts         timeoutsFile    `yaml:"timeouts"`
+	Resilience       *resilienceFile `yaml:"resilience"`
+}
+
+// resilienceFile turns the resilient client on even without the mesh (breakers, retries and
+// faults on the routing URLs) and sets its commonest knobs.
+type resilienceFile struct {
+	Zone     string               `yaml:"zone"`
+	Timeouts resilienceTimeouts   `yaml:"timeouts"`
+	Retry    resilienceRetry      `yaml:"retry"`
+	Breaker  resilienceBreaker    `yaml:"breaker"`
+	Faults   map[string]faultFile `yaml:"faults"`
+}
+
+type resilienceTimeouts struct {
+	Default    *time.Duration           `yaml:"default"`
+	PerService map[string]time.Duration `yaml:"per_service"`
+	PerTry     *time.Duration           `yaml:"per_try"`
+}
+
+type resilienceRetry struct {
+	MaxAttempts        *int     `yaml:"max_attempts"`
+	BudgetRatio        *float64 `yaml:"budget_ratio"`
+	BudgetMinPerSecond *float64 `yaml:"budget_min_per_second"`
+}
+
+type resilienceBreaker struct {
+	ConsecutiveFailures *int           `yaml:"consecutive_failures"`
+	BaseEjection        *time.Duration `yaml:"base_ejection"`
+	MaxEjectionPercent  *float64       `yaml:"max_ejection_percent"`
+}
+
+type faultFile struct {
+	DelayPercent float64       `yaml:"delay_percent"`
+	Delay        time.Duration `yaml:"delay"`
+	AbortPercent float64       `yaml:"abort_percent"`
+	AbortStatus  int           `yaml:"abort_status"`
 }
 
 type authFile struct {

@@ -92,7 +92,7 @@ type gatewayMesh struct {
 
 // startGatewayMesh joins the cluster as a gateway and builds the client that routes each
 // subgraph's fetches to its live instances, over mTLS when the identity flags are given.
-func startGatewayMesh(ctx context.Context, m *meshFlags, log *slog.Logger) (*gatewayMesh, error) {
+func startGatewayMesh(ctx context.Context, m *meshFlags, rc resilience.Config, log *slog.Logger) (*gatewayMesh, error) {
 	g := &gatewayMesh{}
 	withTLS, err := m.tlsFiles()
 	if err != nil {
@@ -129,8 +129,9 @@ func startGatewayMesh(ctx context.Context, m *meshFlags, log *slog.Logger) (*gat
 		g.close()
 		return nil, err
 	}
-	rc := resilience.DefaultConfig()
-	rc.Zone = m.zone
+	if m.zone != "" {
+		rc.Zone = m.zone
+	}
 	if g.client, err = resilience.New(rc, memberResolver{g.member}, transport, log); err != nil {
 		g.close()
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"github.com/trellis-gql/trellis/examples"
 	"github.com/trellis-gql/trellis/examples/all"
 	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/resilience"
 	"github.com/trellis-gql/trellis/resilience/identity"
 	"github.com/trellis-gql/trellis/schema/supergraph"
 )
@@ -39,7 +40,7 @@ func newMeshFixture(t *testing.T) *meshFixture {
 	f := &meshFixture{t: t, ca: ca}
 	cert, key := f.issue(identity.KindGateway, "gw-1")
 	m := &meshFlags{bind: "127.0.0.1:0", profile: "local", cert: cert, keyFile: key, bundle: filepath.Join(ca, identity.BundleFile)}
-	gm, err := startGatewayMesh(context.Background(), m, slog.New(slog.DiscardHandler))
+	gm, err := startGatewayMesh(context.Background(), m, resilience.DefaultConfig(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,5 +188,47 @@ func TestMeshSurvivesAnInstanceKilledUnderLoad(t *testing.T) {
 	}
 	if late.Load() == 0 {
 		t.Fatal("the instance that joined got no traffic within 5s")
+	}
+}
+
+// TestFaultInjectionFromConfig: a configured abort on one subgraph fails its fetches only;
+// the other subgraphs' data is served.
+func TestFaultInjectionFromConfig(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "trellis.yaml", "resilience:\n  retry:\n    max_attempts: 1\n  faults:\n    products: {abort_percent: 100, abort_status: 503}\n")
+	file, err := readConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := file.resilienceConfig()
+	if rc.Faults["products"].AbortStatus != 503 || rc.Retry.MaxAttempts != 1 {
+		t.Fatalf("resilience config %+v", rc)
+	}
+	client, err := resilience.New(rc, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	subs, err := all.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer subs.Close()
+	sg, err := supergraph.Load("examples", subs.Supergraph())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := executor.New(executor.DefaultConfig(), sg, client, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { username } topProducts { name } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	gw.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	if !strings.Contains(body, `"me":{"username":"urigo"}`) || !strings.Contains(body, `"topProducts":null`) ||
+		!strings.Contains(body, `"serviceName":"products"`) || !strings.Contains(body, "503") {
+		t.Fatalf("response %s", body)
 	}
 }

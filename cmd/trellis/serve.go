@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/resilience"
 )
 
 func serve(args []string, stdout, stderr io.Writer) int {
@@ -41,8 +42,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	cfg.Dev = *dev
 	cfg.Dedup = *dedup
 	cfg.TreePlans = *tree
+	file := &fileConfig{}
 	if *configPath != "" {
-		file, err := readConfig(*configPath)
+		var err error
+		file, err = readConfig(*configPath)
 		if err == nil {
 			if err = file.apply(&cfg); err == nil {
 				err = cfg.Validate()
@@ -72,9 +75,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	var client executor.Doer // nil: the executor's own client, to the routing URLs
-	if mesh.on() {
+	switch {
+	case mesh.on():
 		jctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		gm, err := startGatewayMesh(jctx, &mesh, log)
+		gm, err := startGatewayMesh(jctx, &mesh, file.resilienceConfig(), log)
 		cancel()
 		if err != nil {
 			fmt.Fprintf(stderr, "trellis serve: mesh: %v\n", err)
@@ -82,6 +86,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 		defer gm.close()
 		client = gm.client
+	case file.Resilience != nil: // breakers, retries and faults on the routing URLs
+		rc, err := resilience.New(file.resilienceConfig(), nil, nil, log)
+		if err != nil {
+			fmt.Fprintf(stderr, "trellis serve: %s: %v\n", *configPath, err)
+			return 1
+		}
+		defer rc.Close()
+		client = rc
 	}
 	gw, err := executor.New(cfg, sg, client, log)
 	if err != nil {
