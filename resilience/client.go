@@ -77,7 +77,8 @@ func (c *Client) RoundTrip(req *http.Request) (*http.Response, error) {
 	return c.chain.RoundTrip(req.WithContext(context.WithValue(ctx, callKey{}, cl)))
 }
 
-// Do is RoundTrip, for the gateway's Doer interface.
+// Do is RoundTrip, for the gateway's Doer interface: no redirects are followed and no
+// cookies kept, as between a gateway and its subgraphs none should be.
 func (c *Client) Do(req *http.Request) (*http.Response, error) { return c.RoundTrip(req) }
 
 // CloseIdleConnections closes the idle connections of the base transports that can.

@@ -317,3 +317,39 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint that answered 503 with Retry-After is avoided for that long (with the latency
+// penalty off, its fast 503 would otherwise make it the favourite), and used again after.
+func TestRetryAfterAvoidsEndpoint(t *testing.T) {
+	var first atomic.Bool
+	ins := startTwo(t, nil)
+	ins[0].handle = func(w http.ResponseWriter, r *http.Request) bool {
+		if first.CompareAndSwap(false, true) {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return true
+		}
+		return false
+	}
+	cfg := testConfig()
+	cfg.Balancer.FailurePenalty = 0
+	r := newResolver("s", ins[0].endpoint())
+	c, _ := newClient(t, cfg, r)
+	if status, _ := send(context.Background(), c, Target{Service: "s"}, ""); status != 503 {
+		t.Fatalf("first answer %d, want 503", status)
+	}
+	r.set("s", endpointsOf(ins)...)
+	for end := time.Now().Add(700 * time.Millisecond); time.Now().Before(end); {
+		drive(4, 50*time.Millisecond, func(int, int) { send(context.Background(), c, Target{Service: "s"}, "") })
+	}
+	if n := ins[0].hits.Load(); n != 1 {
+		t.Errorf("the endpoint was sent %d requests within its Retry-After, want none after the 503", n-1)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if !eventually(3*time.Second, func() bool {
+		drive(4, 50*time.Millisecond, func(int, int) { send(context.Background(), c, Target{Service: "s"}, "") })
+		return ins[0].hits.Load() > 1
+	}) {
+		t.Error("the endpoint was not used again after its Retry-After")
+	}
+}
