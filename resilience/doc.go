@@ -18,6 +18,7 @@
 //
 // # The files, as a request goes
 //
+//	config.go    Config, DefaultConfig, Validate (each layer's config is in its file)
 //	client.go    Client, New, RoundTrip, the per-service state
 //	target.go    Target, Endpoint, Resolver; what the layers share about one request
 //	deadline.go  TimeoutConfig: the service's timeout, the DeadlineHeader, HonourDeadline
@@ -32,6 +33,7 @@
 //	breaker.go   BreakerConfig and the per-endpoint breaker
 //	snapshot.go  Snapshot and Counters, for metrics and the playground
 //	transport.go the default transport
+//	errors.go    ErrCircuitOpen, ErrNoEndpoint, UnavailableError; log.go the log lines
 //
 // # Defaults, and where they come from
 //
