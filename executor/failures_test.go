@@ -77,7 +77,7 @@ func refusedURL(t *testing.T) string {
 func TestSubgraphFailures(t *testing.T) {
 	const nameAndStock = `{ topProducts { name inStock } }`
 	const nameAndSku = `{ topProducts { name sku } }`
-	nullStock := `{"data":{"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"request to subgraph \"inventory\" failed: MSG","extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}]}`
+	nullStock := `{"data":{"topProducts":[{"name":"Table","inStock":null},{"name":"Couch","inStock":null}]},"errors":[{"message":"request to subgraph \"inventory\" failed: MSG","path":["topProducts","@"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}]}`
 	cases := []struct {
 		name    string
 		url     func(t *testing.T) string
@@ -91,6 +91,15 @@ func TestSubgraphFailures(t *testing.T) {
 			url:     refusedURL,
 			query:   nameAndStock,
 			want:    nullStock,
+			wantMsg: "Post \"http://127.0.0.1:",
+		},
+		{
+			// The fetch's error at ["topProducts","@"] explains every null below it: no
+			// "Cannot return null" error per item.
+			name:    "connection refused, non-null field",
+			url:     refusedURL,
+			query:   nameAndSku,
+			want:    `{"data":{"topProducts":[null,null]},"errors":[{"message":"request to subgraph \"inventory\" failed: MSG","path":["topProducts","@"],"extensions":{"code":"SUBREQUEST_HTTP_ERROR","serviceName":"inventory"}}]}`,
 			wantMsg: "Post \"http://127.0.0.1:",
 		},
 		{

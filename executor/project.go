@@ -2,6 +2,7 @@ package executor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/trellis-gql/trellis/planner"
@@ -25,6 +26,9 @@ type projector struct {
 	// explainedAll is set by a pathless error. Built on the first null.
 	explained, exact map[string]bool
 	explainedAll     bool
+	// wild holds the same for errors whose path has "@" (every item of a list: a failed
+	// entity fetch), keyed with every list index written "@".
+	wildExplained, wildExact map[string]bool
 }
 
 // project writes the data object for the root selection; ok is false when a non-null root
@@ -153,6 +157,17 @@ func (p *projector) nullError(parent string, f *planner.Field) {
 			return
 		}
 	}
+	if len(p.wildExplained) > 0 {
+		wild := wildPath(path)
+		if p.wildExplained[pathKey(wild, len(wild))] {
+			return
+		}
+		for i := 0; i < len(wild); i++ {
+			if p.wildExact[pathKey(wild, i)] {
+				return
+			}
+		}
+	}
 	p.add = append(p.add, gqlError{
 		Message: fmt.Sprintf("Cannot return null for non-nullable field %s.%s.", parent, f.Name),
 		Path:    path,
@@ -163,16 +178,33 @@ func (p *projector) nullError(parent string, f *planner.Field) {
 // costs the length of its path, not the number of errors.
 func (p *projector) indexErrors() {
 	p.explained, p.exact = map[string]bool{}, map[string]bool{}
+	p.wildExplained, p.wildExact = map[string]bool{}, map[string]bool{}
 	for _, e := range p.errs {
 		if e.Path == nil {
 			p.explainedAll = true
 			return
 		}
-		p.exact[pathKey(e.Path, len(e.Path))] = true
+		explained, exact := p.explained, p.exact
+		if slices.Contains(e.Path, any("@")) {
+			explained, exact = p.wildExplained, p.wildExact
+		}
+		exact[pathKey(e.Path, len(e.Path))] = true
 		for i := 0; i <= len(e.Path); i++ {
-			p.explained[pathKey(e.Path, i)] = true
+			explained[pathKey(e.Path, i)] = true
 		}
 	}
+}
+
+// wildPath writes every list index of path as "@".
+func wildPath(path []any) []any {
+	out := make([]any, len(path))
+	for i, el := range path {
+		if _, ok := el.(int); ok {
+			el = "@"
+		}
+		out[i] = el
+	}
+	return out
 }
 
 // pathKey is the first n elements of path as a map key.

@@ -2,6 +2,8 @@ package executor
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -61,7 +63,7 @@ func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if err != nil {
-		e.errs = append(e.errs, e.fetchFailed(f.Service, err))
+		e.errs = append(e.errs, e.fetchFailed(f.Service, err, rootPaths(f))...)
 		return
 	}
 	applyRewrites(resp.Data, f.Rewrites)
@@ -137,7 +139,7 @@ func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*
 	defer e.mu.Unlock()
 	e.mergeHits(cached)
 	if err != nil {
-		e.errs = append(e.errs, e.fetchFailed(f.Service, err))
+		e.errs = append(e.errs, e.fetchFailed(f.Service, err, flattenPaths(paths))...)
 		return
 	}
 	for _, p := range parts {
@@ -177,14 +179,53 @@ func entityAt(entities []any, i int) (map[string]any, bool) {
 
 func (e *execution) fail(service string, err error) {
 	e.mu.Lock()
-	e.errs = append(e.errs, e.fetchFailed(service, err))
+	e.errs = append(e.errs, e.fetchFailed(service, err, nil)...)
 	e.mu.Unlock()
 }
 
-// fetchFailed logs a failed subgraph request and returns its GraphQL error.
-func (e *execution) fetchFailed(service string, err error) gqlError {
+// fetchFailed logs a failed subgraph request and returns its GraphQL errors: one at each
+// path the fetch would have filled, or one without a path when none is known.
+func (e *execution) fetchFailed(service string, err error, paths [][]any) []gqlError {
 	e.g.log.Warn("subgraph request failed", "subgraph", service, "error", err.Error())
-	return fetchError(service, err)
+	ge := fetchError(service, err)
+	if len(paths) == 0 {
+		return []gqlError{ge}
+	}
+	out := make([]gqlError, len(paths))
+	for i, p := range paths {
+		out[i] = ge
+		out[i].Path = p
+	}
+	return out
+}
+
+// rootPaths are the response keys a root fetch fills.
+func rootPaths(f *planner.Fetch) [][]any {
+	out := make([][]any, len(f.Fields))
+	for i, k := range f.Fields {
+		out[i] = []any{k}
+	}
+	return out
+}
+
+// flattenPaths are the response paths of entity fetches, "@" standing for every list item
+// (as in Apollo Router's errors); type conditions are not part of a response path.
+func flattenPaths(paths [][]string) [][]any {
+	var out [][]any
+	seen := map[string]bool{}
+	for _, p := range paths {
+		var rp []any
+		for _, el := range p {
+			if !strings.HasPrefix(el, "|[") {
+				rp = append(rp, el)
+			}
+		}
+		if k := fmt.Sprint(rp); !seen[k] {
+			seen[k] = true
+			out = append(out, rp)
+		}
+	}
+	return out
 }
 
 // applyRewrites moves internally aliased values back under the client's keys.

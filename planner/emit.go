@@ -295,6 +295,11 @@ func (b *builder) fetchNode(op *Operation, s *step) *Node {
 	}
 	n := &Node{Kind: KindFetch, Fetch: f}
 	if s.root {
+		for _, it := range s.sel.items {
+			if it.name != "" && it.name != "__typename" {
+				f.Fields = append(f.Fields, it.alias)
+			}
+		}
 		return n
 	}
 	return &Node{Kind: KindFlatten, Path: s.path, Node: n}

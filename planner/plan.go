@@ -50,6 +50,9 @@ type Fetch struct {
 	// Requires is set on entity fetches: how to build a representation from each object at the
 	// Flatten path, by the object's __typename. Objects of other types are not sent.
 	Requires []*Requirement `json:"requires,omitempty"`
+	// Fields are, for a root fetch, the response keys it fills: where the errors go when it
+	// fails.
+	Fields []string `json:"fields,omitempty"`
 }
 
 // BatchPart locates one entity fetch inside a batched operation.

@@ -228,7 +228,7 @@ func TestFaultInjectionFromConfig(t *testing.T) {
 	gw.ServeHTTP(rec, req)
 	body := rec.Body.String()
 	if !strings.Contains(body, `"me":{"username":"urigo"}`) || !strings.Contains(body, `"topProducts":null`) ||
-		!strings.Contains(body, `"serviceName":"products"`) || !strings.Contains(body, "503") {
+		!strings.Contains(body, `"path":["topProducts"]`) || !strings.Contains(body, `"serviceName":"products"`) || !strings.Contains(body, "503") {
 		t.Fatalf("response %s", body)
 	}
 }
