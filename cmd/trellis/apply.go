@@ -198,9 +198,19 @@ func (f *fileConfig) resilienceConfig() resilience.Config {
 	setPtr(&rc.Retry.MaxAttempts, in.Retry.MaxAttempts)
 	setPtr(&rc.Retry.BudgetRatio, in.Retry.BudgetRatio)
 	setPtr(&rc.Retry.BudgetMinPerSecond, in.Retry.BudgetMinPerSecond)
-	setPtr(&rc.Breaker.ConsecutiveFailures, in.Breaker.ConsecutiveFailures)
-	setPtr(&rc.Breaker.BaseEjection, in.Breaker.BaseEjection)
-	setPtr(&rc.Breaker.MaxEjectionPercent, in.Breaker.MaxEjectionPercent)
+	setPtr(&rc.Retry.BudgetTTL, in.Retry.BudgetTTL)
+	setPtr(&rc.Retry.MaxBodyBytes, in.Retry.MaxBodyBytes)
+	b := in.Breaker
+	setPtr(&rc.Breaker.ConsecutiveFailures, b.ConsecutiveFailures)
+	setPtr(&rc.Breaker.FailureRatio, b.FailureRatio)
+	setPtr(&rc.Breaker.MinRequests, b.MinRequests)
+	setPtr(&rc.Breaker.Window, b.Window)
+	setPtr(&rc.Breaker.BaseEjection, b.BaseEjection)
+	setPtr(&rc.Breaker.MaxEjection, b.MaxEjection)
+	setPtr(&rc.Breaker.MaxEjectionPercent, b.MaxEjectionPercent)
+	setPtr(&rc.Balancer.DefaultRTT, in.Balancer.DefaultRTT)
+	setPtr(&rc.Balancer.Decay, in.Balancer.Decay)
+	setPtr(&rc.Balancer.FailurePenalty, in.Balancer.FailurePenalty)
 	if len(in.Faults) > 0 {
 		rc.Faults = map[string]resilience.FaultConfig{}
 		for name, fc := range in.Faults {

@@ -38,6 +38,7 @@ type fileConfig struct {
 // faults on the routing URLs) and sets its commonest knobs.
 type resilienceFile struct {
 	Zone     string               `yaml:"zone"`
+	Balancer resilienceBalancer   `yaml:"balancer"`
 	Timeouts resilienceTimeouts   `yaml:"timeouts"`
 	Retry    resilienceRetry      `yaml:"retry"`
 	Breaker  resilienceBreaker    `yaml:"breaker"`
@@ -51,15 +52,27 @@ type resilienceTimeouts struct {
 }
 
 type resilienceRetry struct {
-	MaxAttempts        *int     `yaml:"max_attempts"`
-	BudgetRatio        *float64 `yaml:"budget_ratio"`
-	BudgetMinPerSecond *float64 `yaml:"budget_min_per_second"`
+	MaxAttempts        *int           `yaml:"max_attempts"`
+	BudgetRatio        *float64       `yaml:"budget_ratio"`
+	BudgetMinPerSecond *float64       `yaml:"budget_min_per_second"`
+	BudgetTTL          *time.Duration `yaml:"budget_ttl"`
+	MaxBodyBytes       *int64         `yaml:"max_body_bytes"`
 }
 
 type resilienceBreaker struct {
 	ConsecutiveFailures *int           `yaml:"consecutive_failures"`
+	FailureRatio        *float64       `yaml:"failure_ratio"`
+	MinRequests         *int           `yaml:"min_requests"`
+	Window              *time.Duration `yaml:"window"`
 	BaseEjection        *time.Duration `yaml:"base_ejection"`
+	MaxEjection         *time.Duration `yaml:"max_ejection"`
 	MaxEjectionPercent  *float64       `yaml:"max_ejection_percent"`
+}
+
+type resilienceBalancer struct {
+	DefaultRTT     *time.Duration `yaml:"default_rtt"`
+	Decay          *time.Duration `yaml:"decay"`
+	FailurePenalty *time.Duration `yaml:"failure_penalty"`
 }
 
 type faultFile struct {

@@ -45,6 +45,8 @@ func TestCommandErrors(t *testing.T) {
 	os.WriteFile(good, []byte("{ me { id } }"), 0o644)
 	zeroCost := filepath.Join(t.TempDir(), "trellis.yaml")
 	os.WriteFile(zeroCost, []byte("cost:\n  mode: enforce\n  max_cost: 0\n"), 0o644)
+	badRetry := filepath.Join(t.TempDir(), "retry.yaml")
+	os.WriteFile(badRetry, []byte("resilience:\n  retry:\n    max_attempts: 0\n"), 0o644)
 	typo := filepath.Join(t.TempDir(), "typo.yaml")
 	os.WriteFile(typo, []byte("rate_limit:\n  windw: 1m\n"), 0o644)
 	cases := []struct {
@@ -58,6 +60,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"serve", "--supergraph", "missing.graphql"}, 1, "reading supergraph: open missing.graphql: no such file or directory"},
 		{[]string{"serve", "--supergraph", bad}, 1, bad + ":3:6: Undefined type Nope."},
 		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", zeroCost}, 1, zeroCost + ": cost.max_cost: must be positive"},
+		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", badRetry}, 1, badRetry + ": resilience.retry.max_attempts: must be between 1 (no retry) and 10"},
 		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", typo}, 1, typo + `:2:3: unknown key "rate_limit.windw": did you mean "window"?`},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql"}, 1, "--query is required"},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql", "--query", op}, 1, `Cannot query field "nope" on type "Query".`},

@@ -50,6 +50,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			if err = file.apply(&cfg); err == nil {
 				err = cfg.Validate()
 			}
+			if err == nil {
+				err = file.resilienceConfig().Validate()
+			}
 			if err != nil {
 				err = fmt.Errorf("%s: %w", *configPath, err)
 			}
