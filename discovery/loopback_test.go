@@ -75,7 +75,6 @@ func TestLoopbackFailureAndRestart(t *testing.T) {
 	cfg := loopConfig("p1", product("http://127.0.0.1:4101/graphql"), gw.Addr())
 	cfg.Self.Version = "1.1.0"
 	cfg.BindPort, _ = strconv.Atoi(port)
-	restarted = time.Now()
 	p1 = join(t, cfg)
 	updated := func(m *Member) bool {
 		ins := m.Instances("products")

@@ -133,7 +133,7 @@ func TestMemMembership(t *testing.T) {
 		default:
 			t.Fatal("no change signal after p2 left")
 		}
-		if got := p2.Members(); got != nil && len(got) != 0 {
+		if got := p2.Members(); len(got) != 0 {
 			t.Fatalf("Members() of a member that left = %+v", got)
 		}
 		for range p2.Changes() { // a pending signal, then closed
