@@ -232,3 +232,35 @@ func TestFaultInjectionFromConfig(t *testing.T) {
 		t.Fatalf("response %s", body)
 	}
 }
+
+// TestStatusEndpoint: in dev mode, GET /trellis/status lists the subgraphs and the instances
+// the mesh knows, with their breaker state; outside dev mode it does not exist.
+func TestStatusEndpoint(t *testing.T) {
+	f := newMeshFixture(t)
+	in := f.instance("products", "products", all.Handlers()["products"])
+	f.waitInstances("products", 1)
+	get := func(h http.Handler) (int, string) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/trellis/status", nil))
+		return rec.Code, rec.Body.String()
+	}
+	code, body := get(routes(f.gw, true, &status{mesh: f.gm, client: f.gm.client}))
+	var got struct {
+		Subgraphs []subgraphStatus `json:"subgraphs"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); code != 200 || err != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	found := false
+	for _, s := range got.Subgraphs {
+		if s.Name == "products" && len(s.Instances) == 1 && s.Instances[0].URL == in.URL && s.Instances[0].Breaker == "closed" {
+			found = true
+		}
+	}
+	if len(got.Subgraphs) != 4 || !found {
+		t.Fatalf("status %s", body)
+	}
+	if code, _ := get(routes(f.gw, false, &status{})); code != http.StatusNotFound {
+		t.Fatalf("status outside dev mode: %d", code)
+	}
+}

@@ -78,6 +78,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	var client executor.Doer // nil: the executor's own client, to the routing URLs
+	st := &status{}
 	switch {
 	case mesh.on():
 		jctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -88,7 +89,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer gm.close()
-		client = gm.client
+		client, st.mesh, st.client = gm.client, gm, gm.client
 	case file.Resilience != nil: // breakers, retries and faults on the routing URLs
 		rc, err := resilience.New(file.resilienceConfig(), nil, nil, log)
 		if err != nil {
@@ -96,7 +97,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer rc.Close()
-		client = rc
+		client, st.client = rc, rc
 	}
 	gw, err := executor.New(cfg, sg, client, log)
 	if err != nil {
@@ -115,7 +116,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           routes(gw),
+		Handler:           routes(gw, cfg.Dev, st),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
 		IdleTimeout:       120 * time.Second,
@@ -148,9 +149,15 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	return given
 }
 
-func routes(gw *executor.Gateway) http.Handler {
+// routes are the gateway's HTTP endpoints. dev adds GET /trellis/status (subgraphs,
+// instances, breakers), which says more about the deployment than production should.
+func routes(gw *executor.Gateway, dev bool, st *status) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gw)
+	if dev {
+		st.gw = gw
+		mux.Handle("GET /trellis/status", st)
+	}
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`)
