@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/executor/playground"
 	"github.com/trellis-gql/trellis/resilience"
 )
 
@@ -150,14 +151,21 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 }
 
 // routes are the gateway's HTTP endpoints. dev adds GET /trellis/status (subgraphs,
-// instances, breakers), which says more about the deployment than production should.
+// instances, breakers), which says more about the deployment than production should, and
+// the playground: GraphiQL for a browser opening /graphql or /, its assets embedded.
 func routes(gw *executor.Gateway, dev bool, st *status) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gw)
+	var api http.Handler = gw
 	if dev {
 		st.gw = gw
 		mux.Handle("GET /trellis/status", st)
+		pc := playground.DefaultConfig()
+		pg := playground.New(pc)
+		api = pg.Front(gw) // GraphQL requests, GETs with ?query= included, still reach gw
+		mux.Handle("GET "+pc.Prefix, pg)
+		mux.Handle("GET /{$}", pg)
 	}
+	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"ok"}`)
