@@ -293,6 +293,11 @@ func (s *Source) parseBundle(data []byte) (*bundle, error) {
 		if !r.IsCA {
 			return nil, fmt.Errorf("%s: certificate %d (%s) is not a CA; a trust bundle holds roots only", s.cfg.BundleFile, i+1, r.Subject)
 		}
+		if _, ok := rootTrustDomain(r); !ok {
+			// A root without its trust domain (a corporate CA appended by mistake) could
+			// sign any SPIFFE identity: only roots made by trellis ca are trusted.
+			return nil, fmt.Errorf("%s: certificate %d (%s) has no spiffe://TRUST-DOMAIN URI; a trust bundle holds roots made by trellis ca only", s.cfg.BundleFile, i+1, r.Subject)
+		}
 		pool.AddCert(r)
 	}
 	return &bundle{file: s.cfg.BundleFile, roots: roots, pool: pool}, nil
