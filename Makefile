@@ -73,3 +73,19 @@ bench-load: build
 	$(GO) build -o bin/examples ./examples/serve
 	$(GO) build -o bin/benchload ./cmd/benchload
 	bin/benchload $(BENCHLOAD_FLAGS)
+
+# GraphiQL and the Trellis panel: builds executor/playground/web into executor/playground/dist,
+# which is committed, so go build needs no npm. Run after changing web/ and commit dist.
+.PHONY: playground
+playground:
+	cd executor/playground/web && npm ci && npm run build
+
+# The playground in headless Chromium (Debian's chromium, installed when missing).
+.PHONY: test-playground
+test-playground:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi; \
+	  $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends chromium; \
+	fi
+	$(GO) test -run Playground -v ./executor/playground ./cmd/trellis
