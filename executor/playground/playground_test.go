@@ -40,7 +40,7 @@ func pageAssets(t *testing.T, page string) []string {
 	return out
 }
 
-func TestPage(t *testing.T) {
+func TestPlaygroundPage(t *testing.T) {
 	pg := playground.New(playground.DefaultConfig())
 	for _, target := range []string{"/", "/graphql"} {
 		t.Run(target, func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestPage(t *testing.T) {
 	}
 }
 
-func TestAssets(t *testing.T) {
+func TestPlaygroundAssets(t *testing.T) {
 	pg := playground.New(playground.DefaultConfig())
 	page := get(t, pg, http.MethodGet, "/", browserAccept).Body.String()
 	types := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -99,8 +99,8 @@ func TestAssets(t *testing.T) {
 	}
 }
 
-// TestDistSelfContained: the bundle loads nothing from elsewhere (no CDN, no internet).
-func TestDistSelfContained(t *testing.T) {
+// TestPlaygroundDistSelfContained: the bundle loads nothing from elsewhere (no CDN, no internet).
+func TestPlaygroundDistSelfContained(t *testing.T) {
 	remote := regexp.MustCompile(`(?i)(?:url\(\s*["']?|@import\s+["']|<script[^>]+src=["']|<link[^>]+href=["'])(?:https?:)?//`)
 	err := fs.WalkDir(os.DirFS("dist"), ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -120,7 +120,7 @@ func TestDistSelfContained(t *testing.T) {
 	}
 }
 
-func TestNotServed(t *testing.T) {
+func TestPlaygroundNotServed(t *testing.T) {
 	pg := playground.New(playground.DefaultConfig())
 	for _, tc := range []struct {
 		method, target string
@@ -140,7 +140,7 @@ func TestNotServed(t *testing.T) {
 	}
 }
 
-func TestConfig(t *testing.T) {
+func TestPlaygroundConfig(t *testing.T) {
 	pg := playground.New(playground.Config{Prefix: "/ui", Endpoint: "/api/graphql?x=\"1\"", Status: ""})
 	body := get(t, pg, http.MethodGet, "/", browserAccept).Body.String()
 	for _, want := range []string{`src="/ui/app-`, `data-endpoint="/api/graphql?x=&#34;1&#34;"`, `data-status=""`} {
@@ -150,7 +150,7 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-func TestNavigation(t *testing.T) {
+func TestPlaygroundNavigation(t *testing.T) {
 	for _, tc := range []struct {
 		name, method, target, accept string
 		want                         bool
@@ -179,7 +179,7 @@ func TestNavigation(t *testing.T) {
 	}
 }
 
-func TestFront(t *testing.T) {
+func TestPlaygroundFront(t *testing.T) {
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "api") })
 	h := playground.New(playground.DefaultConfig()).Front(api)
 	if body := get(t, h, http.MethodGet, "/graphql", browserAccept).Body.String(); !strings.Contains(body, "<title>Trellis playground</title>") {
