@@ -37,6 +37,11 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	if err != nil {
 		return nil, err
 	}
+	if !idempotent {
+		// Without GetBody, net/http cannot send the body again: its HTTP/2 transport would
+		// otherwise resend after a stream reset the server may have acted on.
+		req.GetBody = nil
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json, application/json")
 	resp, err := e.g.client.Do(req)

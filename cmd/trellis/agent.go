@@ -40,7 +40,7 @@ func agentCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil || *target == "" || u.Host == "" {
 		return fail(fmt.Errorf("--target: give the subgraph's URL, e.g. http://127.0.0.1:4002/graphql"))
 	}
-	if _, err := m.tlsFiles(); err != nil {
+	if err := m.check(); err != nil {
 		return fail(err)
 	}
 	dc, err := m.discovery(discovery.Instance{}, 0, log)

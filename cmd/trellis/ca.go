@@ -22,6 +22,10 @@ func ca(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, caUsage)
 		return 2
 	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, caUsage)
+		return 0
+	}
 	fs := flag.NewFlagSet("ca "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", ".trellis/ca", "the CA's folder (ca.pem, ca-key.pem, bundle.pem)")
@@ -48,6 +52,11 @@ func ca(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "CA for spiffe://%s in %s (bundle: %s/%s)\n", *domain, *dir, *dir, identity.BundleFile)
 	case "issue":
+		if *domain != "" {
+			if td, err := identity.TrustDomainOf(*dir); err == nil && td != *domain {
+				return fail(fmt.Errorf("--trust-domain %s: the CA in %s is for %s; it issues for its own domain only", *domain, *dir, td))
+			}
+		}
 		return issue(*dir, *subgraph, *gateway, *ttl, *out, stdout, fail)
 	case "rotate":
 		if err := identity.RotateCA(*dir, *lifetime); err != nil {

@@ -63,6 +63,11 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", badRetry}, 1, badRetry + ": resilience.retry.max_attempts: must be between 1 (no retry) and 10"},
 		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--config", typo}, 1, typo + `:2:3: unknown key "rate_limit.windw": did you mean "window"?`},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql"}, 1, "--query is required"},
+		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--tls-key", "k.pem"}, 2, "--tls-cert, --tls-key and --tls-bundle go together"},
+		{[]string{"serve", "--supergraph", "../../examples/supergraph.graphql", "--zone", "a"}, 2, "need the mesh: add --join, --gossip-bind or --tls-cert"},
+		{[]string{"ca", "issue", "--dir", "/nonexistent/ca", "--subgraph", "a"}, 1, "trellis ca init"},
+		{[]string{"ca", "frobnicate"}, 2, `unknown subcommand "frobnicate"`},
+		{[]string{"agent", "--subgraph", "products", "--target", "http://127.0.0.1:4002/graphql"}, 1, "--join: give a gateway's gossip address"},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql", "--query", op}, 1, `Cannot query field "nope" on type "Query".`},
 		{[]string{"plan", "--supergraph", "../../examples/supergraph.graphql", "--query", good, "--variables", "[1"}, 1, "--variables"},
 	}

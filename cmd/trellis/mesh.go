@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -27,7 +28,7 @@ type meshFlags struct {
 func (m *meshFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&m.join, "join", "", "gossip seeds to join, host:port[,host:port...] (e.g. 127.0.0.1:7946)")
 	fs.StringVar(&m.bind, "gossip-bind", "", "address for gossip, host:port (default 127.0.0.1:7946 for serve, any free port for agent)")
-	fs.StringVar(&m.key, "gossip-key", os.Getenv("TRELLIS_GOSSIP_KEY"), "gossip encryption key, base64 of 16, 24 or 32 bytes (or $TRELLIS_GOSSIP_KEY)")
+	fs.StringVar(&m.key, "gossip-key", "", "gossip encryption key, base64 of 16, 24 or 32 bytes (or $TRELLIS_GOSSIP_KEY; never a default: flag errors print defaults)")
 	fs.StringVar(&m.node, "node-name", "", "this member's unique name in the cluster (default: host name and a random suffix)")
 	fs.StringVar(&m.zone, "zone", "", "this member's zone, for zone-aware balancing")
 	fs.StringVar(&m.profile, "gossip-profile", "lan", "gossip timings: lan, or local (faster failure detection on one host)")
@@ -38,6 +39,21 @@ func (m *meshFlags) register(fs *flag.FlagSet) {
 
 // on reports whether the flags ask for the mesh.
 func (m *meshFlags) on() bool { return m.join != "" || m.bind != "" || m.cert != "" }
+
+// check reads the key from the environment when no flag gave it, and refuses mesh flags that
+// would otherwise be ignored (a key or bundle without the mesh leaves the gateway in clear).
+func (m *meshFlags) check() error {
+	if m.key == "" {
+		m.key = os.Getenv("TRELLIS_GOSSIP_KEY")
+	}
+	if _, err := m.tlsFiles(); err != nil {
+		return err
+	}
+	if !m.on() && (m.keyFile != "" || m.bundle != "" || m.node != "" || m.zone != "" || m.key != "" && os.Getenv("TRELLIS_GOSSIP_KEY") == "") {
+		return fmt.Errorf("--gossip-key, --node-name, --zone, --tls-key and --tls-bundle need the mesh: add --join, --gossip-bind or --tls-cert")
+	}
+	return nil
+}
 
 // discovery builds the gossip config; defaultPort applies when --gossip-bind has none.
 func (m *meshFlags) discovery(self discovery.Instance, defaultPort int, log *slog.Logger) (discovery.Config, error) {
@@ -99,9 +115,14 @@ func startGatewayMesh(ctx context.Context, m *meshFlags, rc resilience.Config, l
 		return nil, err
 	}
 	var transport func(string) http.RoundTripper // nil: plain HTTP, the client's shared transport
+	refused := &refusals{until: map[string]time.Time{}}
 	if withTLS {
 		if g.src, err = identity.NewSource(m.cert, m.keyFile, m.bundle, log); err != nil {
 			return nil, err
+		}
+		if id := g.src.ID(); id.Kind != identity.KindGateway {
+			g.close()
+			return nil, fmt.Errorf("--tls-cert proves %s; a gateway proves spiffe://%s/gateway/NAME (trellis ca issue --gateway NAME)", id, id.TrustDomain)
 		}
 		var mu sync.Mutex
 		transports := map[string]http.RoundTripper{} // one per subgraph: each checks its identity
@@ -115,7 +136,7 @@ func startGatewayMesh(ctx context.Context, m *meshFlags, rc resilience.Config, l
 			if err != nil {
 				return refusing{err}
 			}
-			t := identity.NewTransport(g.src, expect)
+			t := &mtlsOnly{rt: identity.NewTransport(g.src, expect), service: service, refused: refused, log: log}
 			transports[service] = t
 			return t
 		}
@@ -132,7 +153,8 @@ func startGatewayMesh(ctx context.Context, m *meshFlags, rc resilience.Config, l
 	if m.zone != "" {
 		rc.Zone = m.zone
 	}
-	if g.client, err = resilience.New(rc, memberResolver{g.member}, transport, log); err != nil {
+	resolver := memberResolver{m: g.member, refused: refused, httpsOnly: withTLS, log: log}
+	if g.client, err = resilience.New(rc, resolver, transport, log); err != nil {
 		g.close()
 		return nil, err
 	}
@@ -156,19 +178,98 @@ func (g *gatewayMesh) close() {
 // discoveryLeave bounds the goodbye to the cluster when a member stops.
 const discoveryLeave = 2 * time.Second
 
-// memberResolver gives the resilience client the live instances gossip knows of.
-type memberResolver struct{ m *discovery.Member }
+// memberResolver gives the resilience client the live instances gossip knows of. With mTLS
+// it leaves out instances that advertise plain HTTP, and those that failed to prove their
+// subgraph's identity: they are not instances of it, whatever they advertise, and the
+// client's ejection cap must not keep them in rotation.
+type memberResolver struct {
+	m         *discovery.Member
+	refused   *refusals
+	httpsOnly bool
+	log       *slog.Logger
+}
 
 func (r memberResolver) Endpoints(service string) []resilience.Endpoint {
 	ins := r.m.Instances(service)
 	if len(ins) == 0 {
 		return nil
 	}
-	out := make([]resilience.Endpoint, len(ins))
-	for i, in := range ins {
-		out[i] = resilience.Endpoint{ID: in.Node, URL: in.URL, Zone: in.Zone, Weight: in.Weight}
+	out := make([]resilience.Endpoint, 0, len(ins))
+	for _, in := range ins {
+		if r.httpsOnly && !strings.HasPrefix(in.URL, "https://") {
+			if r.refused.add(service, in.URL) {
+				r.log.Warn("mesh: instance advertises plain HTTP; the gateway requires mTLS, not using it", "subgraph", service, "node", in.Node, "url", in.URL)
+			}
+			continue
+		}
+		if r.refused.has(service, in.URL) {
+			continue
+		}
+		out = append(out, resilience.Endpoint{ID: in.Node, URL: in.URL, Zone: in.Zone, Weight: in.Weight})
 	}
 	return out
+}
+
+// refusals are instances not to use for a while, by subgraph and URL: their identity was
+// refused for that subgraph (the same server may be a genuine instance of another).
+type refusals struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+// refusalTTL is how long a refused instance is left out: a certificate fixed by its operator
+// is tried again after it.
+const refusalTTL = time.Minute
+
+// add records url for service; it reports whether it was not recorded already.
+func (r *refusals) add(service, url string) bool {
+	url = service + " " + url
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fresh := time.Now().After(r.until[url])
+	r.until[url] = time.Now().Add(refusalTTL)
+	if len(r.until) > 10_000 { // bounded: forget the expired ones
+		for u, t := range r.until {
+			if time.Now().After(t) {
+				delete(r.until, u)
+			}
+		}
+	}
+	return fresh
+}
+
+func (r *refusals) has(service, url string) bool {
+	url = service + " " + url
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return time.Now().Before(r.until[url])
+}
+
+// mtlsOnly is a subgraph's transport with mTLS: it never sends in clear (a routing URL or an
+// instance with http://), and records the instances whose identity it refused.
+type mtlsOnly struct {
+	rt      http.RoundTripper
+	service string
+	refused *refusals
+	log     *slog.Logger
+}
+
+func (t *mtlsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "https" {
+		return nil, fmt.Errorf("refusing to call subgraph %s at %s in clear: the gateway requires mTLS (give it an https routing URL, or instances in the mesh)", t.service, req.URL.Redacted())
+	}
+	resp, err := t.rt.RoundTrip(req)
+	var pe *identity.PeerError
+	if errors.As(err, &pe) {
+		t.refused.add(t.service, req.URL.String())
+	}
+	return resp, err
+}
+
+func (t *mtlsOnly) CloseIdleConnections() {
+	if ci, ok := t.rt.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
 }
 
 // refusing is the transport of a service whose expected identity cannot be built.

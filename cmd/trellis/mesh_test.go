@@ -85,6 +85,19 @@ func (f *meshFixture) instance(subgraph, identityName string, h http.Handler) *a
 	return in
 }
 
+// impostor serves h over mTLS with the identity of a subgraph the supergraph does not have,
+// and a gossip member advertises it as an instance of products: what a compromised member
+// could do.
+func (f *meshFixture) impostor(h http.Handler) {
+	in := f.instance("shipping", "shipping", h)
+	m, err := discovery.Join(context.Background(), discovery.Config{BindAddr: "127.0.0.1", Profile: discovery.ProfileLocal,
+		Join: []string{f.gm.member.Addr()}, Self: discovery.Instance{Role: discovery.RoleSubgraph, Subgraph: "products", URL: in.URL}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { m.Close() })
+}
+
 func (f *meshFixture) waitInstances(subgraph string, n int) {
 	f.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -128,7 +141,7 @@ func TestMeshSurvivesAnInstanceKilledUnderLoad(t *testing.T) {
 		}
 	}
 	var impostorHits atomic.Int64
-	f.instance("products", "reviews", counting(handlers["products"], &impostorHits)) // wrong identity
+	f.impostor(counting(handlers["products"], &impostorHits))
 	var hits [3]atomic.Int64
 	var products [3]*agent.Instance
 	for i := range products {
@@ -262,5 +275,58 @@ func TestStatusEndpoint(t *testing.T) {
 	}
 	if code, _ := get(routes(f.gw, false, &status{})); code != http.StatusNotFound {
 		t.Fatalf("status outside dev mode: %d", code)
+	}
+}
+
+// TestMeshRefusesPlainInstances: a gateway with mTLS never sends a request in clear, to an
+// instance advertising http:// or to a routing URL.
+func TestMeshRefusesPlainInstances(t *testing.T) {
+	f := newMeshFixture(t)
+	for _, name := range all.Names() {
+		f.instance(name, name, all.Handlers()[name])
+	}
+	var plainHits atomic.Int64
+	cfg := agent.Config{Subgraph: "products", Listen: "127.0.0.1:0",
+		Discovery: discovery.Config{BindAddr: "127.0.0.1", Profile: discovery.ProfileLocal, Join: []string{f.gm.member.Addr()}}}
+	plain, err := agent.Start(context.Background(), cfg, counting(all.Handlers()["products"], &plainHits), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { plain.Close() })
+	f.waitInstances("products", 2)
+	for i := 0; i < 20; i++ {
+		if good, body := f.query(); !good {
+			t.Fatalf("query %d: %.300s", i, body)
+		}
+	}
+	if plainHits.Load() != 0 {
+		t.Fatalf("the plain-HTTP instance got %d requests", plainHits.Load())
+	}
+	// The routing URL is the fallback when no instance is known: never in clear either.
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
+	req = req.WithContext(resilience.WithTarget(req.Context(), resilience.Target{Service: "nowhere"}))
+	req.URL, _ = req.URL.Parse("http://127.0.0.1:1/graphql")
+	req.RequestURI = ""
+	if _, err := f.gm.client.Do(req); err == nil || !strings.Contains(err.Error(), "in clear") {
+		t.Fatalf("plain routing URL: %v", err)
+	}
+}
+
+// TestGatewayRefusesSubgraphCertificate: a gateway started with a subgraph's certificate
+// would be refused by every instance; it stops at start instead.
+func TestGatewayRefusesSubgraphCertificate(t *testing.T) {
+	ca := t.TempDir()
+	if err := identity.InitCA(ca, "example.org", 24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := identity.NewID("example.org", identity.KindSubgraph, "products")
+	cert, key, err := identity.Issue(ca, id, time.Hour, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &meshFlags{bind: "127.0.0.1:0", profile: "local", cert: cert, keyFile: key, bundle: filepath.Join(ca, identity.BundleFile)}
+	_, err = startGatewayMesh(context.Background(), m, resilience.DefaultConfig(), nil)
+	if err == nil || !strings.Contains(err.Error(), "a gateway proves spiffe://example.org/gateway/NAME") {
+		t.Fatalf("startGatewayMesh = %v", err)
 	}
 }

@@ -37,6 +37,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if err := mesh.check(); err != nil {
+		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
+		return 2
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	useRedisLog(log)
 	cfg := executor.DefaultConfig()

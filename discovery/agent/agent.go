@@ -85,12 +85,25 @@ func Start(ctx context.Context, cfg Config, handler http.Handler, log *slog.Logg
 			ln.Close()
 			return nil, err
 		}
+		if id := in.src.ID(); id.Kind != identity.KindSubgraph || id.Name != cfg.Subgraph {
+			ln.Close()
+			in.src.Close()
+			return nil, fmt.Errorf("agent.tls: the certificate proves %s; an instance of %s proves spiffe://%s/subgraph/%s (trellis ca issue --subgraph %s)",
+				id, cfg.Subgraph, id.TrustDomain, cfg.Subgraph, cfg.Subgraph)
+		}
 		tlsCfg := identity.ServerConfig(in.src, identity.AuthorizeGateways(in.src.ID().TrustDomain))
 		ln = tls.NewListener(ln, tlsCfg)
 		scheme = "https"
 	}
 	in.URL = cfg.URL
 	if in.URL == "" {
+		if ip := ln.Addr().(*net.TCPAddr).IP; ip.IsUnspecified() {
+			ln.Close()
+			if in.src != nil {
+				in.src.Close()
+			}
+			return nil, fmt.Errorf("agent.url: listening on %s, the instance has no address gateways can use: give its URL (e.g. https://10.0.0.5:4102/graphql)", ln.Addr())
+		}
 		in.URL = fmt.Sprintf("%s://%s/graphql", scheme, ln.Addr())
 	}
 	in.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slogErrorLog(log)}

@@ -129,6 +129,23 @@ func TestSidecar(t *testing.T) {
 	waitFor(t, "the instance leaves", func() bool { return len(gw.Instances("products")) == 0 })
 }
 
+// TestStartRefusesMistakes: the wrong certificate for the subgraph, or an address gateways
+// cannot use, stop the instance at start instead of failing every request later.
+func TestStartRefusesMistakes(t *testing.T) {
+	p := newPKI(t)
+	cert, key := p.issue(t, identity.KindSubgraph, "reviews")
+	cfg := agent.Config{Subgraph: "products", Listen: "127.0.0.1:0", Cert: cert, Key: key, Bundle: p.bundle(),
+		Discovery: discovery.Config{Profile: discovery.ProfileLocal, BindAddr: "127.0.0.1"}}
+	if _, err := agent.Start(context.Background(), cfg, http.NotFoundHandler(), nil); err == nil ||
+		!strings.Contains(err.Error(), "the certificate proves spiffe://example.org/subgraph/reviews; an instance of products proves spiffe://example.org/subgraph/products") {
+		t.Fatalf("wrong certificate: %v", err)
+	}
+	cfg = agent.Config{Subgraph: "products", Listen: "0.0.0.0:0", Discovery: cfg.Discovery}
+	if _, err := agent.Start(context.Background(), cfg, http.NotFoundHandler(), nil); err == nil || !strings.Contains(err.Error(), "agent.url:") {
+		t.Fatalf("unspecified address: %v", err)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	for _, c := range []struct {
 		cfg  agent.Config
