@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"log/slog"
 	"fmt"
 	"os"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/trellis-gql/trellis/executor/cost"
 	"github.com/trellis-gql/trellis/executor/ratelimit"
 	"github.com/trellis-gql/trellis/resilience"
+	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
 // apply maps the file's sections onto the packages' configs; what the file leaves out keeps
@@ -219,4 +221,20 @@ func (f *fileConfig) resilienceConfig() resilience.Config {
 		}
 	}
 	return rc
+}
+
+// warnUnknownSubgraphs logs the subgraph names of the resilience section the supergraph does
+// not have: a typo there silently changes nothing.
+func warnUnknownSubgraphs(log *slog.Logger, sg *supergraph.Supergraph, rc resilience.Config) {
+	check := func(key, name string) {
+		if sg.Graph(name) == nil {
+			log.Warn("the configuration names a subgraph the supergraph does not have", "key", key, "subgraph", name)
+		}
+	}
+	for name := range rc.Faults {
+		check("resilience.faults", name)
+	}
+	for name := range rc.Timeouts.PerService {
+		check("resilience.timeouts.per_service", name)
+	}
 }

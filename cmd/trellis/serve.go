@@ -82,6 +82,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
+	warnUnknownSubgraphs(log, sg, file.resilienceConfig())
 	var client executor.Doer // nil: the executor's own client, to the routing URLs
 	st := &status{}
 	switch {
