@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
