@@ -52,6 +52,9 @@ func preflighted(r *http.Request, headers []string) bool {
 	if r.Method == http.MethodOptions {
 		return true // the preflight itself; CORS answers it
 	}
+	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !r.URL.Query().Has("query") {
+		return true // no operation to protect: a page, an asset, a health check
+	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {
 		return false // GET, or a POST without a type: simple

@@ -14,7 +14,11 @@ import (
 var ok = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("served")) })
 
 func serve(h http.Handler, method, ct string, headers ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, "/graphql?query=%7Ba%7D", strings.NewReader(`{"query":"{a}"}`))
+	target := "/graphql?query=%7Ba%7D"
+	if method == "GET-page" {
+		method, target = "GET", "/graphql"
+	}
+	r := httptest.NewRequest(method, target, strings.NewReader(`{"query":"{a}"}`))
 	if ct != "" {
 		r.Header.Set("Content-Type", ct)
 	}
@@ -44,6 +48,7 @@ func TestCSRF(t *testing.T) {
 		{"GET with X-Apollo-Operation-Name", "GET", "", []string{"X-Apollo-Operation-Name", "Q"}, true},
 		{"text/plain with Trellis-Require-Preflight", "POST", "text/plain", []string{"Trellis-Require-Preflight", "1"}, true},
 		{"malformed Content-Type", "POST", "a/b/c; =", nil, false},
+		{"GET of a page (no operation)", "GET-page", "", nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
