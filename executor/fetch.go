@@ -25,7 +25,7 @@ var errMissingEntities = errors.New("response has no _entities list")
 // GraphQL response (HTML error page, invalid JSON, neither data nor errors) is an error.
 // idempotent tells the client (resilience.Client, when the gateway has one) that the request
 // may be retried on another instance.
-func (e *execution) send(ctx context.Context, service string, body []byte, idempotent bool) (*subgraphResponse, error) {
+func (e *execution) send(ctx context.Context, service string, body []byte, idempotent bool) (_ *subgraphResponse, err error) {
 	graph := e.st.sg.Graph(service)
 	if graph == nil {
 		return nil, fmt.Errorf("unknown subgraph %q", service)
@@ -33,6 +33,8 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	ctx, cancel := context.WithTimeout(ctx, e.g.cfg.SubgraphTimeout)
 	defer cancel()
 	ctx = resilience.WithTarget(ctx, resilience.Target{Service: service, Idempotent: idempotent})
+	ctx, obs := e.g.startFetch(ctx, service)
+	defer func() { obs.end(err) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, graph.URL, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -44,10 +46,12 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	obs.inject(req)
 	resp, err := e.g.client.Do(req)
 	if err != nil {
 		return nil, err
 	}
+	obs.responded(resp)
 	defer resp.Body.Close()
 	limit := e.g.cfg.MaxSubgraphResponseBytes
 	raw, err := readBody(resp, limit)

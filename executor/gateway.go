@@ -69,6 +69,9 @@ type Config struct {
 	// OverrideLabels are progressive-override labels that are always active. Labels of the
 	// form percent(N) are drawn per request and need no entry here.
 	OverrideLabels []string
+	// Telemetry sends spans, metrics and a log line per request where it says; the zero
+	// value records nothing.
+	Telemetry TelemetryConfig
 }
 
 // DefaultConfig returns production defaults.
@@ -161,6 +164,7 @@ type Gateway struct {
 	// policiesReadVolatile is set when a policy reads a claim the scope key leaves out.
 	policiesReadVolatile bool
 	caches               gatewayCaches
+	tel                  *telemetry // nil unless Config.Telemetry records something
 }
 
 // state is everything that changes together when a new supergraph is loaded.
@@ -221,6 +225,9 @@ func (g *Gateway) start() error {
 	g.apiKeys = map[string]bool{}
 	for _, k := range g.cfg.RateLimit.APIKeys {
 		g.apiKeys[k] = true
+	}
+	if g.tel, err = newTelemetry(g.cfg.Telemetry, g); err != nil {
+		return err
 	}
 	if g.cfg.RateLimit.Enabled {
 		if g.limiter, err = newLimiter(g.cfg.RateLimit, g.log); err != nil {
@@ -314,6 +321,7 @@ func (g *Gateway) Close() {
 	if g.limiter != nil {
 		g.limiter.Close()
 	}
+	g.tel.close()
 }
 
 // Supergraph returns the supergraph being served.

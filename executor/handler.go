@@ -22,19 +22,26 @@ const HeaderIncludePlan = "Trellis-Include-Query-Plan"
 // ServeHTTP answers one GraphQL-over-HTTP request. The stages run in order; the first that
 // fails answers the request.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	o, w, r := g.tel.begin(w, r)
+	defer o.end()
 	mediaType, ok := graphqlhttp.MediaType(r.Header.Get("Accept"))
 	if !ok {
+		o.failed(outcomeInvalid)
 		writeRequestError(w, graphqlhttp.JSON, http.StatusNotAcceptable,
 			newError(CodeBadRequest, "the Accept header allows neither application/graphql-response+json nor application/json"))
 		return
 	}
 	x, rerr := g.admit(w, r)
 	if rerr != nil {
+		o.refused(rerr)
 		writeFailure(w, mediaType, rerr)
 		return
 	}
+	sp := o.stage(r.Context(), SpanPlan)
 	plan, err := g.plan(x.st, x.planned)
+	endPlan(sp, err)
 	if err != nil {
+		o.failed(outcomePlanFailed)
 		writeRequestError(w, mediaType, graphqlhttp.Status(mediaType, true), newError(CodePlanFailed, err.Error()))
 		return
 	}
@@ -66,7 +73,10 @@ type admitted struct {
 // admit runs the stages before planning: parse, authenticate, persisted queries, prepare,
 // authorize, cost and rate limit.
 func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (_ *admitted, rerr *requestError) {
+	o := g.observation(r.Context())
+	sp := o.stage(r.Context(), SpanParse)
 	req, rerr := parseRequest(r, g.cfg.HTTP)
+	endStage(sp, rerr)
 	if rerr != nil {
 		return nil, rerr
 	}
@@ -84,7 +94,9 @@ func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (_ *admitted, re
 		return nil, rerr
 	}
 	st := g.state.Load()
+	sp = o.stage(r.Context(), SpanValidate)
 	p, rerr := st.prepare(req, g.cfg.MaxTokens, g.cfg.Limits)
+	endStage(sp, rerr)
 	if rerr != nil {
 		return nil, rerr
 	}
@@ -92,10 +104,13 @@ func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (_ *admitted, re
 		g.persisted.store(hash, req.Query)
 	}
 	x := &admitted{st: st, caller: c, prepared: *p}
+	o.admitted(x)
 	if rerr := g.authorizeOperation(x); rerr != nil {
 		return nil, rerr
 	}
-	if rerr := g.estimate(x); rerr != nil {
+	rerr = g.estimate(x)
+	o.estimated(x)
+	if rerr != nil {
 		return nil, rerr
 	}
 	if rerr := g.rateLimit(w, r, x); rerr != nil {
@@ -156,8 +171,19 @@ func (g *Gateway) respond(ctx context.Context, x *admitted, plan *planner.Plan, 
 	key := dedupKey(x, withPlan)
 	// The shared execution must not end when the first caller goes away: the others still wait.
 	ctx = context.WithoutCancel(ctx)
-	v, _, _ := g.inflight.Do(key, func() (any, error) { return g.execute(ctx, x, plan, withPlan), nil })
-	return v.([]byte), true
+	v, _, _ := g.inflight.Do(key, func() (any, error) {
+		return sharedExecution{g.execute(ctx, x, plan, withPlan), g.observation(ctx)}, nil
+	})
+	s := v.(sharedExecution)
+	g.observation(ctx).adopt(s.leader)
+	return s.body, true
+}
+
+// sharedExecution is the result of an execution shared by identical requests: the body, and
+// the observation of the request that ran it (nil without telemetry).
+type sharedExecution struct {
+	body   []byte
+	leader *observation
 }
 
 // dedupKey identifies requests that may share one execution: the same normalized operation,
@@ -193,11 +219,13 @@ func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, 
 		pr.buf = append(pr.buf[:len(`{"data":`)], "null"...)
 	}
 	if pr.tooLarge {
+		g.observation(ctx).ran(1)
 		return appendJSON(nil, map[string]any{"data": nil, "errors": []gqlError{newError(CodeResponseTooLarge,
 			fmt.Sprintf("the response would exceed %d bytes; select less, or ask the operator to raise max_response_bytes", g.cfg.MaxResponseBytes))}})
 	}
 	errs := append(e.errs, pr.add...)
 	sortErrors(errs)
+	g.observation(ctx).ran(len(errs))
 	if len(errs) > 0 {
 		pr.buf = append(pr.buf, `,"errors":`...)
 		pr.buf = appendJSON(pr.buf, errs)
