@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 
@@ -43,7 +45,8 @@ func (f *fileConfig) apply(cfg *executor.Config) error {
 	setPtr(&cfg.EntityCache.RedisTimeout, e.RedisTimeout)
 	setPtr(&cfg.EntityCache.RedisKeyPrefix, e.RedisKeyPrefix)
 	f.applyLimits(cfg)
-	return nil
+	_, err := f.telemetry() // checked here, applied by serve, which builds the exporters
+	return err
 }
 
 func (f *fileConfig) applyAuth(a *auth.Config) error {
@@ -237,4 +240,45 @@ func warnUnknownSubgraphs(log *slog.Logger, sg *supergraph.Supergraph, rc resili
 	for name := range rc.Timeouts.PerService {
 		check("resilience.timeouts.per_service", name)
 	}
+}
+
+// telemetry is the telemetry section with its defaults: no traces, metrics at /metrics, text
+// logs without a line per request.
+func (f *fileConfig) telemetry() (telemetrySettings, error) {
+	in := f.Telemetry
+	ts := telemetrySettings{exporter: in.Traces.Exporter, endpoint: in.Traces.Endpoint, sampleRatio: 1,
+		metrics: true, metricsPath: "/metrics", logFormat: in.Log.Format, requestLog: in.Log.Requests}
+	setPtr(&ts.sampleRatio, in.Traces.SampleRatio)
+	setPtr(&ts.metrics, in.Metrics.Enabled)
+	setIf(&ts.metricsPath, in.Metrics.Path)
+	switch ts.exporter {
+	case "":
+		ts.exporter = "none"
+	case "none", "otlp-grpc", "otlp-http":
+	default:
+		return ts, fmt.Errorf("telemetry.traces.exporter: %q is not none, otlp-grpc or otlp-http", ts.exporter)
+	}
+	if ts.exporter == "none" && (ts.endpoint != "" || in.Traces.SampleRatio != nil) {
+		return ts, errors.New("telemetry.traces: endpoint and sample_ratio need an exporter: set exporter to otlp-grpc or otlp-http")
+	}
+	if ts.endpoint != "" {
+		if u, err := url.Parse(ts.endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return ts, fmt.Errorf("telemetry.traces.endpoint: %q is not a URL like http://collector:4317 (https for TLS)", ts.endpoint)
+		}
+	}
+	if !(ts.sampleRatio >= 0 && ts.sampleRatio <= 1) {
+		return ts, fmt.Errorf("telemetry.traces.sample_ratio: %v is not between 0 and 1 (1 samples every trace the client did not decide on)", ts.sampleRatio)
+	}
+	if p := ts.metricsPath; !strings.HasPrefix(p, "/") || strings.ContainsAny(p, " {}") || p == "/" ||
+		p == "/graphql" || p == "/health" || p == "/ready" || strings.HasPrefix(p, "/trellis/") {
+		return ts, fmt.Errorf("telemetry.metrics.path: %q must be a path of its own starting with /, e.g. /metrics", p)
+	}
+	switch ts.logFormat {
+	case "":
+		ts.logFormat = "text"
+	case "text", "json":
+	default:
+		return ts, fmt.Errorf("telemetry.log.format: %q is not text or json", ts.logFormat)
+	}
+	return ts, nil
 }

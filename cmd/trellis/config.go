@@ -32,6 +32,30 @@ type fileConfig struct {
 	Limits           limitsFile      `yaml:"limits"`
 	Timeouts         timeoutsFile    `yaml:"timeouts"`
 	Resilience       *resilienceFile `yaml:"resilience"`
+	Telemetry        telemetryFile   `yaml:"telemetry"`
+}
+
+// telemetryFile says where traces, metrics and logs go (docs/observability.md).
+type telemetryFile struct {
+	Traces  tracesFile  `yaml:"traces"`
+	Metrics metricsFile `yaml:"metrics"`
+	Log     logFile     `yaml:"log"`
+}
+
+type tracesFile struct {
+	Exporter    string   `yaml:"exporter"` // none (default), otlp-grpc or otlp-http
+	Endpoint    string   `yaml:"endpoint"`
+	SampleRatio *float64 `yaml:"sample_ratio"`
+}
+
+type metricsFile struct {
+	Enabled *bool  `yaml:"enabled"`
+	Path    string `yaml:"path"`
+}
+
+type logFile struct {
+	Format   string `yaml:"format"` // text (default) or json
+	Requests bool   `yaml:"requests"`
 }
 
 // resilienceFile turns the resilient client on even without the mesh (breakers, retries and

@@ -77,6 +77,19 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		cfg.RateLimit.Budgets.Redis.URL = *redisURL
 		cfg.EntityCache.RedisURL = *redisURL
 	}
+	ts, err := file.telemetry()
+	var tel *gatewayTelemetry
+	if err == nil {
+		tel, err = startTelemetry(context.Background(), ts, stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
+		return 1
+	}
+	defer tel.shutdown(context.Background())
+	log = tel.log
+	useRedisLog(log)
+	cfg.Telemetry = tel.executorConfig()
 	sg, err := loadSupergraph(*path)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
@@ -110,6 +123,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
+	if err := tel.observeClient(gw, st.client); err != nil {
+		fmt.Fprintf(stderr, "trellis serve: telemetry: %v\n", err)
+		return 1
+	}
 	if *pprofAddr != "" {
 		if err := servePprof(*pprofAddr, log); err != nil {
 			fmt.Fprintf(stderr, "trellis serve: --pprof: %v\n", err)
@@ -122,7 +139,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           routes(gw, cfg.Dev, st),
+		Handler:           tel.routes(routes(gw, cfg.Dev, st)), // plus /ready and /metrics
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
 		IdleTimeout:       120 * time.Second,
@@ -131,6 +148,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	tel.ready.Store(true)
 	log.Info("serving", "address", "http://"+ln.Addr().String()+"/graphql", "supergraph", *path, "subgraphs", len(sg.Graphs))
 	select {
 	case err := <-done:
@@ -139,6 +157,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "drain_timeout", drain.String())
+	tel.ready.Store(false)
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
