@@ -33,6 +33,7 @@ type fileConfig struct {
 	Timeouts         timeoutsFile    `yaml:"timeouts"`
 	Resilience       *resilienceFile `yaml:"resilience"`
 	Telemetry        telemetryFile   `yaml:"telemetry"`
+	Traffic          trafficFile     `yaml:"traffic"`
 }
 
 // telemetryFile says where traces, metrics and logs go (docs/observability.md).

@@ -77,6 +77,11 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		cfg.RateLimit.Budgets.Redis.URL = *redisURL
 		cfg.EntityCache.RedisURL = *redisURL
 	}
+	rules, err := file.traffic()
+	if err != nil {
+		fmt.Fprintf(stderr, "trellis serve: %s: %v\n", *configPath, err)
+		return 1
+	}
 	ts, err := file.telemetry()
 	var tel *gatewayTelemetry
 	if err == nil {
@@ -139,7 +144,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           tel.routes(routes(gw, cfg.Dev, st)), // plus /ready and /metrics
+		Handler:           tel.routes(rules.wrap(routes(gw, cfg.Dev, st))), // plus /ready and /metrics
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
 		IdleTimeout:       120 * time.Second,
