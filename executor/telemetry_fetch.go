@@ -79,20 +79,18 @@ func (f *fetchObservation) end(err error) {
 	if f.t == nil {
 		return
 	}
-	f.req.fetched(f.service)
-	if m := f.t.m; m != nil {
-		outcome := "ok"
-		if err != nil {
-			outcome = "error"
+	r := fetchRecord{service: f.service, seconds: time.Since(f.start).Seconds()}
+	if err != nil {
+		r.failure = "transport"
+		if f.status != 0 {
+			r.failure = "response"
 		}
-		m.fetches.Record(context.Background(), time.Since(f.start).Seconds(), m.fetchAttrs(f.service, outcome))
-		if err != nil {
-			kind := "transport"
-			if f.status != 0 {
-				kind = "response"
-			}
-			m.fetchErrors.Add(context.Background(), 1, metric.WithAttributes(attribute.String("subgraph", f.service), attribute.String("kind", kind)))
-		}
+	}
+	switch {
+	case f.req != nil:
+		f.req.fetched(r)
+	case f.t.m != nil:
+		f.t.m.recordFetch(r)
 	}
 	if f.span == nil {
 		return
@@ -109,4 +107,14 @@ func (f *fetchObservation) end(err error) {
 		f.span.SetStatus(codes.Error, err.Error())
 	}
 	f.span.End()
+}
+
+// recordFetch records one subgraph request's metrics.
+func (m *instruments) recordFetch(r fetchRecord) {
+	outcome := "ok"
+	if r.failure != "" {
+		outcome = "error"
+		m.fetchErrors.Add(context.Background(), 1, metric.WithAttributes(attribute.String("subgraph", r.service), attribute.String("kind", r.failure)))
+	}
+	m.fetches.Record(context.Background(), r.seconds, m.fetchAttrs(r.service, outcome))
 }

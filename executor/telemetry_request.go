@@ -46,10 +46,23 @@ type observation struct {
 	outcome string
 	op      *planner.Operation // nil until prepared
 
-	mu        sync.Mutex // fetches of one execution run in parallel
-	executed  bool
-	errors    int // GraphQL errors in the executed response
+	mu       sync.Mutex // fetches of one execution run in parallel
+	executed bool
+	errors   int // GraphQL errors in the executed response
+	fetches  []fetchRecord
+	fetchBuf [8]fetchRecord // fetches' first array: no allocation for most operations
+	// subgraphs are those the execution this request shared fetched (Config.Dedup).
 	subgraphs []string
+}
+
+// fetchRecord is one subgraph request's measurements. They are recorded when the request
+// ends, on its goroutine: fetches run on goroutines of their own, whose small stacks the
+// metrics SDK's calls would grow on every request.
+type fetchRecord struct {
+	service string
+	seconds float64
+	// failure is the kind of a failed fetch (transport or response), empty for none.
+	failure string
 }
 
 type observationKey struct{}
@@ -196,16 +209,29 @@ func (o *observation) ran(errors int) {
 	o.mu.Unlock()
 }
 
-// fetched records a subgraph request.
-func (o *observation) fetched(service string) {
-	if o == nil {
-		return
-	}
+// fetched keeps a subgraph request's measurements for end.
+func (o *observation) fetched(r fetchRecord) {
 	o.mu.Lock()
-	if !slices.Contains(o.subgraphs, service) {
-		o.subgraphs = append(o.subgraphs, service)
+	if o.fetches == nil {
+		o.fetches = o.fetchBuf[:0]
 	}
+	o.fetches = append(o.fetches, r)
 	o.mu.Unlock()
+}
+
+// services lists, sorted, the subgraphs fetched. Called with mu held.
+func (o *observation) services() []string {
+	if o.subgraphs != nil {
+		return o.subgraphs
+	}
+	out := []string{}
+	for _, f := range o.fetches {
+		if !slices.Contains(out, f.service) {
+			out = append(out, f.service)
+		}
+	}
+	slices.Sort(out) // in the order sent otherwise, which parallel fetches make random
+	return out
 }
 
 // adopt takes the execution's outcome from the request whose execution this one shared
@@ -215,7 +241,7 @@ func (o *observation) adopt(leader *observation) {
 		return
 	}
 	leader.mu.Lock()
-	executed, errors, subgraphs := leader.executed, leader.errors, slices.Clone(leader.subgraphs)
+	executed, errors, subgraphs := leader.executed, leader.errors, leader.services()
 	leader.mu.Unlock()
 	o.mu.Lock()
 	o.executed, o.errors, o.subgraphs = executed, errors, subgraphs
@@ -233,8 +259,11 @@ func (o *observation) end() {
 		status = http.StatusOK
 	}
 	o.mu.Lock()
-	outcome, subgraphs := o.outcome, o.subgraphs
-	slices.Sort(subgraphs) // in the order sent otherwise, which parallel fetches make random
+	outcome, fetches := o.outcome, o.fetches
+	var subgraphs []string
+	if o.t.log != nil {
+		subgraphs = o.services()
+	}
 	if outcome == "" {
 		outcome = outcomeOK
 		if !o.executed || o.errors > 0 {
@@ -250,6 +279,9 @@ func (o *observation) end() {
 		at := m.requestAttrs(name, kind, outcome)
 		m.requests.Add(context.Background(), 1, at)
 		m.duration.Record(context.Background(), elapsed.Seconds(), at)
+		for _, f := range fetches {
+			m.recordFetch(f)
+		}
 	}
 	hash := ""
 	if o.op != nil && (o.span != nil || o.t.log != nil) {
@@ -276,7 +308,7 @@ func (o *observation) end() {
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("status", status),
 			slog.String("outcome", outcome),
-			slog.Any("subgraphs", subgraphsOrEmpty(subgraphs)),
+			slog.Any("subgraphs", subgraphs),
 			slog.String("trace_id", traceID))
 	}
 }
@@ -286,12 +318,4 @@ func (o *observation) end() {
 func operationHash(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	return fmt.Sprintf("%x", sum[:8])
-}
-
-// subgraphsOrEmpty keeps the log's subgraphs a list ([] in JSON) when none was fetched.
-func subgraphsOrEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -215,8 +215,14 @@ func (t *gatewayTelemetry) serveReady(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"status":"ready"}`)
 }
 
-// shutdown flushes the spans still batched and stops the providers, within 5 seconds.
-func (t *gatewayTelemetry) shutdown(ctx context.Context) error {
+// shutdown flushes the spans still batched and stops the providers, within 5 seconds; what
+// fails is logged too (serve has nowhere else to report it).
+func (t *gatewayTelemetry) shutdown(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			t.log.Warn("telemetry shutdown", "error", err.Error())
+		}
+	}()
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	var errs []error
