@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -471,4 +473,61 @@ func BenchmarkExecuteRecordedTraced(b *testing.B) {
 	cfg := executor.DefaultConfig()
 	cfg.Telemetry.Meter, cfg.Telemetry.Tracer = mp, tp
 	benchmarkRecorded(b, cfg, nil)
+}
+
+// TestTelemetryDedup: requests that share one execution each log the subgraphs it fetched,
+// and the fetch is counted once.
+func TestTelemetryDedup(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	sub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		calls.Add(1)
+		<-release
+		io.WriteString(w, `{"data":{"topProducts":[{"upc":"1"}]}}`)
+	}))
+	defer sub.Close()
+	sg, err := supergraph.Load("dedup.graphql", strings.NewReplacer("INVENTORY_URL", sub.URL, "PRODUCTS_URL", sub.URL).Replace(failSupergraph))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	var mu sync.Mutex
+	mp, reg := meterProvider(t)
+	cfg := executor.DefaultConfig()
+	cfg.Dedup = true
+	cfg.Telemetry.RequestLog, cfg.Telemetry.Meter = true, mp
+	gw, err := executor.New(cfg, sg, nil, slog.New(slog.NewJSONHandler(&lockedWriter{w: &buf, mu: &mu}, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.Close)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() { send(gw, `{"query":"{ topProducts { upc } }"}`) })
+	}
+	time.Sleep(300 * time.Millisecond) // every request reaches the gateway
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("%d subgraph calls: the requests did not share", n)
+	}
+	mu.Lock()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	mu.Unlock()
+	if len(lines) != 3 {
+		t.Fatalf("%d log lines, want 3", len(lines))
+	}
+	for _, line := range lines {
+		if !strings.Contains(line, `"subgraphs":["products"]`) || !strings.Contains(line, `"outcome":"ok"`) {
+			t.Errorf("log line %s", line)
+		}
+	}
+	text := scrape(t, reg)
+	if got := sample(text, "trellis_subgraph_fetch_duration_seconds_count", `subgraph="products"`); got != 1 {
+		t.Errorf("fetches counted %v times, want 1", got)
+	}
+	if got := sample(text, "trellis_requests_total", `outcome="ok"`); got != 3 {
+		t.Errorf("requests %v, want 3", got)
+	}
 }
