@@ -23,4 +23,5 @@
 //	merge.go        subgraph data into the response tree
 //	project.go      the response in the client's selection order, with null propagation
 //	errors.go       GraphQL errors and their codes; cachestats.go the caches' counters
+//	telemetry*.go   spans, metrics and the line per request (off unless Config.Telemetry)
 package executor
