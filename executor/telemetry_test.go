@@ -95,7 +95,7 @@ func tracerProvider(t *testing.T) (*sdktrace.TracerProvider, *tracetest.SpanReco
 func attr(s sdktrace.ReadOnlySpan, key string) string {
 	for _, a := range s.Attributes() {
 		if string(a.Key) == key {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""
