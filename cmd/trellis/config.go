@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/agnivade/levenshtein"
+	"github.com/trellis-gql/trellis/executor"
 	"gopkg.in/yaml.v3"
 )
 
@@ -197,18 +198,30 @@ type timeoutsFile struct {
 
 // readConfig reads and checks a configuration file. Unknown keys are refused with their
 // line and the closest known key; values of the wrong type name their line too.
-func readConfig(path string) (*fileConfig, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
+func readConfig(path string) (*fileConfig, error) { return loadConfig(path, nil) }
+
+// loadConfig reads the file at path (none when path is empty) with the environment
+// overrides of environ (see applyEnv) on top.
+func loadConfig(path string, environ []string) (*fileConfig, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(raw, &root); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := yaml.Unmarshal(raw, &root); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
 	}
 	cfg := &fileConfig{}
 	if len(root.Content) == 0 {
-		return cfg, nil // an empty file: every default
+		root.Content = []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}} // an empty file: every default
+	}
+	if root.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: the configuration is a mapping of sections (auth:, cost:, ...)", path)
+	}
+	if err := applyEnv(root.Content[0], environ); err != nil {
+		return nil, err
 	}
 	if errs := checkKeys(root.Content[0], reflect.TypeOf(*cfg), ""); len(errs) > 0 {
 		for i, e := range errs {
@@ -311,4 +324,30 @@ func suggest(t reflect.Type, got string) string {
 	}
 	slices.Sort(known)
 	return fmt.Sprintf(" (known keys here: %s)", strings.Join(known, ", "))
+}
+
+// configure reads the configuration file (path may be empty) and the TRELLIS_ environment
+// overrides onto cfg, and validates the result; errors name the file (or "environment").
+func configure(path string, environ []string, cfg *executor.Config) (*fileConfig, error) {
+	where := path
+	if where == "" {
+		where = "environment"
+	}
+	file, err := loadConfig(path, environ)
+	if err != nil {
+		return nil, err
+	}
+	if err := file.apply(cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if err := file.resilienceConfig().Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if _, err := file.traffic(); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	return file, nil
 }

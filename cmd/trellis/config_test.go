@@ -190,3 +190,28 @@ func TestExampleConfig(t *testing.T) {
 	}
 	gw.Close()
 }
+
+// TestEnvironmentOverrides: TRELLIS_SECTION__KEY variables override the file, read as YAML;
+// a variable naming an unknown key is refused; other TRELLIS_ variables are left alone.
+func TestEnvironmentOverrides(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "trellis.yaml", "cost:\n  mode: measure\n  max_cost: 100\n")
+	env := []string{"TRELLIS_COST__MAX_COST=2500", "TRELLIS_RATE_LIMIT__ENABLED=true", "TRELLIS_RATE_LIMIT__CLIENT_KEY=[address]",
+		"TRELLIS_GOSSIP_KEY=not-a-section", "PATH=/usr/bin"}
+	cfg := executor.DefaultConfig()
+	if _, err := configure(path, env, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Cost.MaxCost != 2500 || string(cfg.Cost.Mode) != "measure" || !cfg.RateLimit.Enabled || strings.Join(cfg.RateLimit.ClientKey, ",") != "address" {
+		t.Fatalf("cost %+v rate limit %+v", cfg.Cost, cfg.RateLimit)
+	}
+	cfg = executor.DefaultConfig()
+	if _, err := configure("", []string{"TRELLIS_COST__MAX_COSTS=1"}, &cfg); err == nil ||
+		!strings.Contains(err.Error(), `environment TRELLIS_COST__MAX_COSTS: unknown key "cost.max_costs": did you mean "max_cost"?`) {
+		t.Fatalf("unknown key: %v", err)
+	}
+	cfg = executor.DefaultConfig()
+	if _, err := configure("", []string{"TRELLIS_COST__MODE=enforce", "TRELLIS_COST__MAX_COST=0"}, &cfg); err == nil ||
+		!strings.Contains(err.Error(), "environment: cost.max_cost: must be positive") {
+		t.Fatalf("bad value: %v", err)
+	}
+}

@@ -47,31 +47,16 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	cfg.Dev = *dev
 	cfg.Dedup = *dedup
 	cfg.TreePlans = *tree
-	file := &fileConfig{}
-	if *configPath != "" {
-		var err error
-		file, err = readConfig(*configPath)
-		if err == nil {
-			if err = file.apply(&cfg); err == nil {
-				err = cfg.Validate()
-			}
-			if err == nil {
-				err = file.resilienceConfig().Validate()
-			}
-			if err != nil {
-				err = fmt.Errorf("%s: %w", *configPath, err)
-			}
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "trellis serve: %v\n", err)
-			return 1
-		}
-		if !flagGiven(fs, "supergraph") {
-			setIf(path, file.Supergraph)
-		}
-		if !flagGiven(fs, "listen") {
-			setIf(listen, file.Listen)
-		}
+	file, err := configure(*configPath, os.Environ(), &cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
+		return 1
+	}
+	if !flagGiven(fs, "supergraph") {
+		setIf(path, file.Supergraph)
+	}
+	if !flagGiven(fs, "listen") {
+		setIf(listen, file.Listen)
 	}
 	if *redisURL != "" {
 		cfg.RateLimit.Budgets.Redis.URL = *redisURL
