@@ -58,15 +58,6 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	if !flagGiven(fs, "listen") {
 		setIf(listen, file.Listen)
 	}
-	if *redisURL != "" {
-		cfg.RateLimit.Budgets.Redis.URL = *redisURL
-		cfg.EntityCache.RedisURL = *redisURL
-	}
-	rules, err := file.traffic()
-	if err != nil {
-		fmt.Fprintf(stderr, "trellis serve: %s: %v\n", *configPath, err)
-		return 1
-	}
 	ts, err := file.telemetry()
 	var tel *gatewayTelemetry
 	if err == nil {
@@ -108,11 +99,35 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		defer rc.Close()
 		client, st.client = rc, rc
 	}
-	gw, err := executor.New(cfg, sg, client, log)
+	// The gateway and the traffic rules are rebuilt from the configuration on SIGHUP or when
+	// the file changes; the mesh, the client and telemetry need a restart.
+	var gw *executor.Gateway
+	build := func() (http.Handler, func(), error) {
+		c := executor.DefaultConfig()
+		c.Dev, c.Dedup, c.TreePlans = *dev, *dedup, *tree
+		c.Telemetry = tel.executorConfig()
+		f, err := configure(*configPath, os.Environ(), &c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if *redisURL != "" {
+			c.RateLimit.Budgets.Redis.URL = *redisURL
+			c.EntityCache.RedisURL = *redisURL
+		}
+		r, _ := f.traffic() // validated by configure
+		g, err := executor.New(c, sg, client, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		gw = g
+		return r.wrap(routes(g, c.Dev, st)), g.Close, nil
+	}
+	reload, err := newReloader(*configPath, log, cfg.RequestTimeout+*drain, build)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
+	defer reload.close()
 	if err := tel.observeClient(gw, st.client); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: telemetry: %v\n", err)
 		return 1
@@ -129,13 +144,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv := &http.Server{
-		Handler:           tel.routes(rules.wrap(routes(gw, cfg.Dev, st))), // plus /ready and /metrics
+		Handler:           tel.routes(reload), // plus /ready and /metrics
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
 		IdleTimeout:       120 * time.Second,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	go reload.watch(ctx, 2*time.Second)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	tel.ready.Store(true)
