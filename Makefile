@@ -36,12 +36,10 @@ generate:
 check-generate: generate
 	git diff --exit-code -- examples
 
-# The example subgraphs plus the gateway on http://$(LISTEN)/graphql. Ctrl-C stops both.
+# trellis demo: the example subgraphs in the mesh (throw-away CA, mTLS), the gateway and the
+# playground on http://$(LISTEN)/graphql. Ctrl-C stops everything.
 demo: build
-	$(GO) build -o bin/examples ./examples/serve
-	@bin/examples & pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
-	sleep 1; echo "gateway: http://$(LISTEN)/graphql"; \
-	bin/trellis serve --supergraph examples/supergraph.graphql --listen $(LISTEN) --dev
+	bin/trellis demo --listen $(LISTEN)
 
 # The mesh: a CA in .trellis/mesh, the gateway on http://$(LISTEN)/graphql with gossip on
 # 127.0.0.1:7946, and INSTANCES instances of each example subgraph that join it and serve over

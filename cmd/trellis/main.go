@@ -14,6 +14,7 @@ const usage = `trellis: a GraphQL federation gateway
 Usage:
   trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev] [--dedup] [--pprof ADDR]
   trellis plan  --supergraph FILE --query FILE [--operation-name NAME] [--variables JSON] [--json]
+  trellis demo  [--listen 127.0.0.1:4000]         the examples in the mesh, the gateway and the playground, in one process
   trellis config validate --config FILE            check a configuration (and TRELLIS_ overrides) without serving
   trellis ca    init | issue | rotate | retire     the mesh's CA and SPIFFE certificates
   trellis agent --subgraph NAME --target URL --listen ADDR --join ADDR   a subgraph's mesh sidecar
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return ca(args[1:], stdout, stderr)
 	case "config":
 		return configCmd(args[1:], stdout, stderr)
+	case "demo":
+		return demo(args[1:], stdout, stderr)
 	case "agent":
 		return agentCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
