@@ -304,6 +304,10 @@ func (st *state) close() {
 	}
 }
 
+// DetachTelemetry stops reporting this gateway's cache metrics, for a gateway replaced by
+// another (a configuration reload) that still finishes its requests in flight.
+func (g *Gateway) DetachTelemetry() { g.tel.close() }
+
 // Close releases the plan cache. The gateway must not serve requests afterwards.
 func (g *Gateway) Close() {
 	if st := g.state.Load(); st != nil {

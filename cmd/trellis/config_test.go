@@ -215,3 +215,27 @@ func TestEnvironmentOverrides(t *testing.T) {
 		t.Fatalf("bad value: %v", err)
 	}
 }
+
+// TestEnvironmentEdgeCases: map keys keep their case, text values are taken as they are,
+// and shallower overrides apply first whatever the environment's order.
+func TestEnvironmentEdgeCases(t *testing.T) {
+	env := []string{
+		"TRELLIS_ENTITY_CACHE__TYPES__Product=30s",
+		"TRELLIS_AUTHORIZATION__POLICIES__Admin=claims.team == \"a #1\"",
+		"TRELLIS_COST__MODE=enforce",
+		"TRELLIS_COST={max_cost: 50}",
+	}
+	cfg := executor.DefaultConfig()
+	if _, err := configure("", env, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.EntityCache.Types["Product"] != 30*time.Second {
+		t.Errorf("entity types %v", cfg.EntityCache.Types)
+	}
+	if got := cfg.Authorization.Policies["Admin"]; got != `claims.team == "a #1"` { // YAML would cut at " #"
+		t.Errorf("policy %q", got)
+	}
+	if string(cfg.Cost.Mode) != "enforce" || cfg.Cost.MaxCost != 50 {
+		t.Errorf("cost %+v", cfg.Cost)
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/trellis-gql/trellis/executor"
 )
 
 // reloader serves the current handler and replaces it when the configuration changes: on
@@ -20,23 +22,23 @@ import (
 type reloader struct {
 	path  string
 	log   *slog.Logger
-	build func() (http.Handler, func(), error) // a handler for the configuration now on disk, and its release
+	build func() (http.Handler, *executor.Gateway, error) // a handler for the configuration now on disk, and its gateway
 	grace time.Duration
 
 	current atomic.Pointer[http.Handler]
 	mu      sync.Mutex // one reload at a time
-	release func()
+	gw      *executor.Gateway
 	sum     [32]byte
 }
 
-func newReloader(path string, log *slog.Logger, grace time.Duration, build func() (http.Handler, func(), error)) (*reloader, error) {
+func newReloader(path string, log *slog.Logger, grace time.Duration, build func() (http.Handler, *executor.Gateway, error)) (*reloader, error) {
 	r := &reloader{path: path, log: log, build: build, grace: grace}
-	h, release, err := build()
+	h, gw, err := build()
 	if err != nil {
 		return nil, err
 	}
 	r.current.Store(&h)
-	r.release = release
+	r.gw = gw
 	r.sum = r.fileSum()
 	return r, nil
 }
@@ -50,22 +52,26 @@ func (r *reloader) reload(why string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sum = r.fileSum()
-	h, release, err := r.build()
+	h, gw, err := r.build()
 	if err != nil {
 		r.log.Error("configuration not reloaded: keeping the running one", "reason", why, "error", err.Error())
 		return false
 	}
 	r.current.Store(&h)
-	old := r.release
-	r.release = release
-	time.AfterFunc(r.grace, old) // requests in flight keep the old gateway until then
+	old := r.gw
+	r.gw = gw
+	old.DetachTelemetry()              // its cache counters would add to the new gateway's
+	time.AfterFunc(r.grace, old.Close) // requests in flight keep the old gateway until then
 	r.log.Info("configuration reloaded", "reason", why, "file", r.path)
 	return true
 }
 
 // watch reloads on SIGHUP and when the file's content changes (polled every interval),
-// until ctx ends.
+// until ctx ends. Without a file there is nothing to reload: SIGHUP keeps its default.
 func (r *reloader) watch(ctx context.Context, interval time.Duration) {
+	if r.path == "" {
+		return
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -78,9 +84,6 @@ func (r *reloader) watch(ctx context.Context, interval time.Duration) {
 		case <-hup:
 			r.reload("SIGHUP")
 		case <-tick.C:
-			if r.path == "" {
-				continue
-			}
 			r.mu.Lock()
 			changed := r.fileSum() != r.sum
 			r.mu.Unlock()
@@ -95,8 +98,8 @@ func (r *reloader) watch(ctx context.Context, interval time.Duration) {
 func (r *reloader) close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.release != nil {
-		r.release()
+	if r.gw != nil {
+		r.gw.Close()
 	}
 }
 

@@ -101,8 +101,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	// The gateway and the traffic rules are rebuilt from the configuration on SIGHUP or when
 	// the file changes; the mesh, the client and telemetry need a restart.
-	var gw *executor.Gateway
-	build := func() (http.Handler, func(), error) {
+	build := func() (http.Handler, *executor.Gateway, error) {
 		c := executor.DefaultConfig()
 		c.Dev, c.Dedup, c.TreePlans = *dev, *dedup, *tree
 		c.Telemetry = tel.executorConfig()
@@ -119,8 +118,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return nil, nil, err
 		}
-		gw = g
-		return r.wrap(routes(g, c.Dev, st)), g.Close, nil
+		bst := &status{mesh: st.mesh, client: st.client} // each build its own: no state shared with the handler it replaces
+		return r.wrap(routes(g, c.Dev, bst)), g, nil
 	}
 	reload, err := newReloader(*configPath, log, cfg.RequestTimeout+*drain, build)
 	if err != nil {
@@ -128,7 +127,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer reload.close()
-	if err := tel.observeClient(gw, st.client); err != nil {
+	if err := tel.observeClient(sg, st.client); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: telemetry: %v\n", err)
 		return 1
 	}

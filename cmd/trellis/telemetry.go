@@ -26,6 +26,7 @@ import (
 
 	"github.com/trellis-gql/trellis/executor"
 	"github.com/trellis-gql/trellis/resilience"
+	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
 // telemetrySettings is trellis.yaml's telemetry section with its defaults, checked
@@ -136,7 +137,7 @@ func (t *gatewayTelemetry) executorConfig() executor.TelemetryConfig {
 // observeClient exports the resilience client's view of the subgraphs: instances by breaker
 // state, retries, retries the budget refused, and requests failed fast. client is nil
 // without the mesh or the resilience section: there are no breakers then.
-func (t *gatewayTelemetry) observeClient(gw *executor.Gateway, client *resilience.Client) error {
+func (t *gatewayTelemetry) observeClient(sg *supergraph.Supergraph, client *resilience.Client) error {
 	if t.meter == nil || client == nil {
 		return nil
 	}
@@ -164,7 +165,7 @@ func (t *gatewayTelemetry) observeClient(gw *executor.Gateway, client *resilienc
 	states := []resilience.BreakerState{resilience.StateClosed, resilience.StateOpen, resilience.StateHalfOpen}
 	reg, err := meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		snap := client.Snapshot()
-		for _, g := range gw.Supergraph().Graphs {
+		for _, g := range sg.Graphs {
 			count := map[resilience.BreakerState]int64{}
 			for _, e := range snap[g.Name] {
 				if e.Listed || e.URL == g.URL { // as /trellis/status: not those gossip dropped

@@ -121,7 +121,7 @@ func telemetryServer(t *testing.T, ts telemetrySettings, resilient bool) (*httpt
 		t.Fatal(err)
 	}
 	t.Cleanup(gw.Close)
-	if err := tel.observeClient(gw, st.client); err != nil {
+	if err := tel.observeClient(gw.Supergraph(), st.client); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(tel.routes(routes(gw, false, st)))

@@ -52,8 +52,11 @@ func preflighted(r *http.Request, headers []string) bool {
 	if r.Method == http.MethodOptions {
 		return true // the preflight itself; CORS answers it
 	}
-	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !r.URL.Query().Has("query") {
-		return true // no operation to protect: a page, an asset, a health check
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		q := r.URL.Query()
+		if !q.Has("query") && !q.Has("extensions") && !q.Has("operationName") && !q.Has("variables") {
+			return true // no operation (a persisted one is sent as extensions): a page, an asset, a probe
+		}
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" {

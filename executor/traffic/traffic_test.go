@@ -15,8 +15,11 @@ var ok = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write
 
 func serve(h http.Handler, method, ct string, headers ...string) *httptest.ResponseRecorder {
 	target := "/graphql?query=%7Ba%7D"
-	if method == "GET-page" {
+	switch method {
+	case "GET-page":
 		method, target = "GET", "/graphql"
+	case "GET-apq":
+		method, target = "GET", "/graphql?extensions=%7B%22persistedQuery%22%3A%7B%7D%7D"
 	}
 	r := httptest.NewRequest(method, target, strings.NewReader(`{"query":"{a}"}`))
 	if ct != "" {
@@ -49,6 +52,7 @@ func TestCSRF(t *testing.T) {
 		{"text/plain with Trellis-Require-Preflight", "POST", "text/plain", []string{"Trellis-Require-Preflight", "1"}, true},
 		{"malformed Content-Type", "POST", "a/b/c; =", nil, false},
 		{"GET of a page (no operation)", "GET-page", "", nil, true},
+		{"GET of a persisted query (extensions only)", "GET-apq", "", nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
