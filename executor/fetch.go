@@ -32,7 +32,11 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.g.cfg.SubgraphTimeout)
 	defer cancel()
-	ctx = resilience.WithTarget(ctx, resilience.Target{Service: service, Idempotent: idempotent})
+	target := resilience.Target{Service: service, Idempotent: idempotent}
+	if !idempotent {
+		target.Body = body // sent again only if the first try provably reached no instance
+	}
+	ctx = resilience.WithTarget(ctx, target)
 	ctx, obs := e.g.startFetch(ctx, service)
 	defer func() { obs.end(err) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, graph.URL, bytes.NewReader(body))

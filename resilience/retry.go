@@ -1,10 +1,13 @@
 package resilience
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/trellis-gql/trellis/resilience/identity"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,7 +64,10 @@ type retrier struct {
 func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := callFrom(req.Context())
 	c.svc.budget.deposit(time.Now())
-	if !c.target.Idempotent || r.cfg.MaxAttempts < 2 || !r.replayable(req) {
+	if !c.target.Idempotent {
+		return r.onceMore(req, c)
+	}
+	if r.cfg.MaxAttempts < 2 || !r.replayable(req) {
 		return r.next.RoundTrip(req)
 	}
 	ctx := req.Context()
@@ -93,6 +99,43 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err = nresp, nerr
 	}
 	return resp, err
+}
+
+// onceMore sends a request that is not idempotent, and sends it again to another endpoint
+// only when the first try provably sent nothing (see Target.Body).
+func (r *retrier) onceMore(req *http.Request, c *call) (*http.Response, error) {
+	resp, err := r.next.RoundTrip(req)
+	ctx := req.Context()
+	if err == nil || c.target.Body == nil || r.cfg.MaxAttempts < 2 || !notSent(err) || ctx.Err() != nil || c.others <= 0 {
+		return resp, err
+	}
+	if !c.svc.budget.withdraw(time.Now()) {
+		c.svc.counters.retriesRefused.Add(1)
+		return resp, err
+	}
+	next := req.WithContext(ctx)
+	next.Body = io.NopCloser(bytes.NewReader(c.target.Body))
+	next.ContentLength = int64(len(c.target.Body))
+	next.GetBody = nil
+	r.log.retry(ctx, c.target.Service, 2, "not sent: "+err.Error())
+	nresp, nerr := r.next.RoundTrip(next)
+	if isRefusal(nerr) {
+		c.svc.budget.refund(time.Now())
+		return resp, err
+	}
+	c.svc.counters.retries.Add(1)
+	return nresp, nerr
+}
+
+// notSent reports an error that proves the request never reached the endpoint: the
+// connection could not be made, or the TLS handshake refused the endpoint.
+func notSent(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var pe *identity.PeerError
+	return errors.As(err, &pe)
 }
 
 // again waits for wait and returns the request of the next try, with a new body.

@@ -119,15 +119,15 @@ func TestRetryConditions(t *testing.T) {
 		body   func() io.Reader
 		want   int64 // tries
 	}{
-		{"idempotent 503", Target{"s", true}, 503, nil, 3},
-		{"idempotent 502", Target{"s", true}, 502, nil, 3},
-		{"idempotent 504", Target{"s", true}, 504, nil, 3},
-		{"idempotent 500", Target{"s", true}, 500, nil, 1},
-		{"idempotent 400", Target{"s", true}, 400, nil, 1},
-		{"mutation 503", Target{"s", false}, 503, nil, 1},
-		{"body at the limit", Target{"s", true}, 503, func() io.Reader { return bytes.NewReader(big[1:]) }, 3},
-		{"body over the limit", Target{"s", true}, 503, func() io.Reader { return bytes.NewReader(big) }, 1},
-		{"body without GetBody", Target{"s", true}, 503, func() io.Reader { return io.MultiReader(bytes.NewReader(small)) }, 1},
+		{"idempotent 503", Target{Service: "s", Idempotent: true}, 503, nil, 3},
+		{"idempotent 502", Target{Service: "s", Idempotent: true}, 502, nil, 3},
+		{"idempotent 504", Target{Service: "s", Idempotent: true}, 504, nil, 3},
+		{"idempotent 500", Target{Service: "s", Idempotent: true}, 500, nil, 1},
+		{"idempotent 400", Target{Service: "s", Idempotent: true}, 400, nil, 1},
+		{"mutation 503", Target{Service: "s", Body: []byte("{}")}, 503, nil, 1}, // a 503 was sent: never twice
+		{"body at the limit", Target{Service: "s", Idempotent: true}, 503, func() io.Reader { return bytes.NewReader(big[1:]) }, 3},
+		{"body over the limit", Target{Service: "s", Idempotent: true}, 503, func() io.Reader { return bytes.NewReader(big) }, 1},
+		{"body without GetBody", Target{Service: "s", Idempotent: true}, 503, func() io.Reader { return io.MultiReader(bytes.NewReader(small)) }, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

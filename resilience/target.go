@@ -34,6 +34,11 @@ type Target struct {
 	// Idempotent allows retries. The gateway sets it for queries and entity fetches, never
 	// for mutations.
 	Idempotent bool
+	// Body, for a request that is not idempotent, lets the client send it once more, to
+	// another endpoint, when the first try provably sent nothing: the connection could not
+	// be made, or the endpoint's identity was refused. Nil: never sent twice. (The request
+	// itself carries no GetBody, so that net/http cannot resend it on its own.)
+	Body []byte
 }
 
 type targetKey struct{}
