@@ -44,7 +44,7 @@ func TestMutationToACrashedInstance(t *testing.T) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-			if n := rc.count(id); n > 1 {
+		if n := rc.count(id); n > 1 {
 			t.Fatalf("%s reached an instance %d times", id, n)
 		}
 	}
