@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/trellis-gql/trellis/discovery"
@@ -153,7 +154,7 @@ func startGatewayMesh(ctx context.Context, m *meshFlags, rc resilience.Config, l
 	if m.zone != "" {
 		rc.Zone = m.zone
 	}
-	resolver := memberResolver{m: g.member, refused: refused, httpsOnly: withTLS, log: log}
+	resolver := &memberResolver{m: g.member, refused: refused, httpsOnly: withTLS, log: log}
 	if g.client, err = resilience.New(rc, resolver, transport, log); err != nil {
 		g.close()
 		return nil, err
@@ -182,18 +183,46 @@ const discoveryLeave = 2 * time.Second
 // it leaves out instances that advertise plain HTTP, and those that failed to prove their
 // subgraph's identity: they are not instances of it, whatever they advertise, and the
 // client's ejection cap must not keep them in rotation.
+//
+// It is called on every fetch: the list is rebuilt only when gossip's list for the service
+// changed (discovery returns the same slice until then), a refusal was recorded, or a
+// second has passed (refusals expire); otherwise the same slice is returned, which the
+// client's pool recognises without comparing endpoints.
 type memberResolver struct {
 	m         *discovery.Member
 	refused   *refusals
 	httpsOnly bool
 	log       *slog.Logger
+	cache     sync.Map // service -> *resolved
 }
 
-func (r memberResolver) Endpoints(service string) []resilience.Endpoint {
+// resolved is one service's endpoints and what they were built from.
+type resolved struct {
+	from  *discovery.Instance // first element of the gossip list
+	n     int
+	gen   uint64
+	until time.Time
+	out   []resilience.Endpoint
+}
+
+func (r *memberResolver) Endpoints(service string) []resilience.Endpoint {
 	ins := r.m.Instances(service)
 	if len(ins) == 0 {
 		return nil
 	}
+	gen, now := r.refused.gen.Load(), time.Now()
+	if v, ok := r.cache.Load(service); ok {
+		c := v.(*resolved)
+		if c.from == &ins[0] && c.n == len(ins) && c.gen == gen && now.Before(c.until) {
+			return c.out
+		}
+	}
+	out := r.build(service, ins)
+	r.cache.Store(service, &resolved{from: &ins[0], n: len(ins), gen: gen, until: now.Add(time.Second), out: out})
+	return out
+}
+
+func (r *memberResolver) build(service string, ins []discovery.Instance) []resilience.Endpoint {
 	out := make([]resilience.Endpoint, 0, len(ins))
 	for _, in := range ins {
 		if r.httpsOnly && !strings.HasPrefix(in.URL, "https://") {
@@ -215,6 +244,7 @@ func (r memberResolver) Endpoints(service string) []resilience.Endpoint {
 type refusals struct {
 	mu    sync.Mutex
 	until map[string]time.Time
+	gen   atomic.Uint64 // counts new refusals: the resolver's cached lists are stale
 }
 
 // refusalTTL is how long a refused instance is left out: a certificate fixed by its operator
@@ -228,6 +258,9 @@ func (r *refusals) add(service, url string) bool {
 	defer r.mu.Unlock()
 	fresh := time.Now().After(r.until[url])
 	r.until[url] = time.Now().Add(refusalTTL)
+	if fresh {
+		r.gen.Add(1)
+	}
 	if len(r.until) > 10_000 { // bounded: forget the expired ones
 		for u, t := range r.until {
 			if time.Now().After(t) {

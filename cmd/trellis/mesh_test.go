@@ -330,3 +330,25 @@ func TestGatewayRefusesSubgraphCertificate(t *testing.T) {
 		t.Fatalf("startGatewayMesh = %v", err)
 	}
 }
+
+// TestResolverReusesItsList: the resolver returns the same slice while gossip's list and the
+// refusals are unchanged (the client's pool then skips comparing endpoints), and a new one
+// once an instance is refused.
+func TestResolverReusesItsList(t *testing.T) {
+	f := newMeshFixture(t)
+	a := f.instance("products", "products", all.Handlers()["products"])
+	f.instance("products", "products", all.Handlers()["products"])
+	f.waitInstances("products", 2)
+	r := &memberResolver{m: f.gm.member, refused: &refusals{until: map[string]time.Time{}}, httpsOnly: true, log: slog.New(slog.DiscardHandler)}
+	first := r.Endpoints("products")
+	if len(first) != 2 || &r.Endpoints("products")[0] != &first[0] {
+		t.Fatalf("a second call built a new list: %v", first)
+	}
+	if n := testing.AllocsPerRun(200, func() { r.Endpoints("products") }); n != 0 {
+		t.Fatalf("%v allocations per call on the request path, want 0", n)
+	}
+	r.refused.add("products", a.URL)
+	if after := r.Endpoints("products"); len(after) != 1 || after[0].URL == a.URL {
+		t.Fatalf("after the refusal: %v", after)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -54,7 +55,7 @@ func (f *fileConfig) traffic() (trafficRules, error) {
 	setPtr(&t.shed.MaxConcurrent, in.MaxConcurrent)
 	setPtr(&t.shed.RetryAfter, in.RetryAfter)
 	if t.shed.MaxConcurrent < 0 {
-		return t, errString("traffic.max_concurrent: must be 0 (off) or positive, e.g. 2000")
+		return t, errors.New("traffic.max_concurrent: must be 0 (off) or positive, e.g. 2000")
 	}
 	return t, t.cors.Validate()
 }
@@ -72,7 +73,3 @@ func (t trafficRules) wrap(h http.Handler) http.Handler {
 		ruled.ServeHTTP(w, r)
 	})
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }

@@ -1,6 +1,8 @@
 package traffic
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -37,19 +39,15 @@ func DefaultCORSConfig() CORSConfig {
 // Validate refuses a wildcard with credentials, which browsers reject anyway.
 func (c CORSConfig) Validate() error {
 	if c.AllowCredentials && slices.Contains(c.Origins, "*") {
-		return errString(`cors.allow_credentials: browsers refuse credentials with origins "*"; list the origins`)
+		return errors.New(`cors.allow_credentials: browsers refuse credentials with origins "*"; list the origins`)
 	}
 	for i, o := range c.Origins {
 		if o != "*" && !strings.Contains(o, "://") {
-			return errString("cors.origins[" + strconv.Itoa(i) + "]: " + strconv.Quote(o) + " is not an origin; write it as https://host[:port]")
+			return fmt.Errorf("cors.origins[%d]: %q is not an origin; write it as https://host[:port]", i, o)
 		}
 	}
 	return nil
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 // CORS answers preflights and sets the CORS headers for allowed origins. A request from an
 // origin not allowed gets no CORS headers: the browser then keeps the answer from the page.
