@@ -318,15 +318,14 @@ func (a *authorizer) deny(f *planner.Field, path []any, trail string) {
 	a.nulled(f)
 	a.key.WriteString(trail)
 	a.key.WriteByte(0)
-	var p strings.Builder
-	for _, el := range path {
-		fmt.Fprint(&p, el)
-		p.WriteByte(0)
-	}
-	if a.paths[p.String()] {
+	k := pathKey(path, len(path))
+	if a.paths[k] {
 		return
 	}
-	a.paths[p.String()] = true
+	if a.paths == nil {
+		a.paths = map[string]bool{}
+	}
+	a.paths[k] = true
 	e := newError(CodeUnauthorized, "Unauthorized field or type")
 	e.Path = path
 	a.result.errs = append(a.result.errs, e)
@@ -335,7 +334,7 @@ func (a *authorizer) deny(f *planner.Field, path []any, trail string) {
 // nulled records a field answered with null without being fetched.
 func (a *authorizer) nulled(f *planner.Field) {
 	if a.result.denied == nil {
-		a.result.denied, a.paths = map[*planner.Field]bool{}, map[string]bool{}
+		a.result.denied = map[*planner.Field]bool{}
 	}
 	a.result.denied[f] = true
 }
