@@ -14,6 +14,9 @@ const usage = `trellis: a GraphQL federation gateway
 Usage:
   trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev] [--dedup] [--pprof ADDR]
   trellis plan  --supergraph FILE --query FILE [--operation-name NAME] [--variables JSON] [--json]
+  trellis compose --config supergraph.yaml         compose subgraph schemas into a supergraph (stdout)
+  trellis subgraph publish | check | list | history | rollback | remove   talk to a registry
+  trellis registry token create                    team tokens of a registry
   trellis demo  [--listen 127.0.0.1:4000]         the examples in the mesh, the gateway and the playground, in one process
   trellis config validate --config FILE            check a configuration (and TRELLIS_ overrides) without serving
   trellis ca    init | issue | rotate | retire     the mesh's CA and SPIFFE certificates
@@ -40,6 +43,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return ca(args[1:], stdout, stderr)
 	case "config":
 		return configCmd(args[1:], stdout, stderr)
+	case "compose":
+		return composeCmd(args[1:], stdout, stderr)
+	case "subgraph":
+		return subgraphCmd(args[1:], stdout, stderr)
+	case "registry":
+		return registryCmd(args[1:], stdout, stderr)
 	case "demo":
 		return demo(args[1:], stdout, stderr)
 	case "agent":
