@@ -29,7 +29,7 @@ type Problem struct {
 // Change is one classified difference between two supergraphs' API schemas.
 type Change struct {
 	// Level is LevelBreaking, LevelDangerous or LevelSafe.
-	Level                      string
+	Level                     string
 	Code, Coordinate, Message string
 }
 
