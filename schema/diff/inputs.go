@@ -1,6 +1,10 @@
 package diff
 
-import "github.com/vektah/gqlparser/v2/ast"
+import (
+	"fmt"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
 
 // inputValue is what arguments (of fields and directives) and input fields have in common:
 // clients pass them, so they follow the input rules.
@@ -19,11 +23,22 @@ type inputSite struct {
 	informational bool // no operation can use them (type-system directive): every change is Safe
 }
 
-func (s inputSite) level(l Level) Level {
-	if s.informational {
-		return Safe
+// inputChange reports a change at level with a message made of what changed and its effect on
+// operations; at an informational site the level is Safe and the effect says why.
+func (c *collector) inputChange(s inputSite, level Level, code, coord, what, effect string) {
+	if s.informational && level != Safe {
+		c.add(Safe, code, coord, "%s; its directive has no executable locations, so no operation is affected.", what)
+		return
 	}
-	return l
+	c.add(level, code, coord, "%s: %s.", what, effect)
+}
+
+// signature prints an input value's type and default as in SDL: Int! = 1.
+func signature(v *inputValue) string {
+	if v.def == nil {
+		return typeString(v.typ)
+	}
+	return typeString(v.typ) + " = " + valueString(v.def)
 }
 
 func fromArgs(args ast.ArgumentDefinitionList) []inputValue {
@@ -59,7 +74,7 @@ func (c *collector) inputValues(s inputSite, old, new []inputValue) {
 		coord := s.coord(o.name)
 		n := byName[o.name]
 		if n == nil {
-			c.add(s.level(Breaking), s.prefix+"_REMOVED", coord, "%s %q was removed: operations that pass it now fail.", title(s.noun), coord)
+			c.inputChange(s, Breaking, s.prefix+"_REMOVED", coord, fmt.Sprintf("%s %q was removed", title(s.noun), coord), "operations that pass it now fail")
 			continue
 		}
 		c.inputType(s, coord, o, n)
@@ -74,10 +89,11 @@ func (c *collector) inputValues(s inputSite, old, new []inputValue) {
 		}
 		coord := s.coord(n.name)
 		if required(n.typ, n.def) {
-			c.add(s.level(Breaking), s.prefix+"_ADDED_REQUIRED", coord, "Required %s %q (%s) was added: operations that do not pass it now fail.", s.noun, coord, typeString(n.typ))
+			c.inputChange(s, Breaking, s.prefix+"_ADDED_REQUIRED", coord, fmt.Sprintf("Required %s %q (%s) was added", s.noun, coord, signature(n)), "operations that do not pass it now fail")
 			continue
 		}
-		c.add(s.level(Dangerous), s.prefix+"_ADDED", coord, "Optional %s %q (%s) was added: existing operations still validate; check that leaving it out keeps the old behaviour.", s.noun, coord, typeString(n.typ))
+		c.inputChange(s, Dangerous, s.prefix+"_ADDED", coord, fmt.Sprintf("Optional %s %q (%s) was added", s.noun, coord, signature(n)),
+			"existing operations still validate; check that leaving it out keeps the old behaviour")
 	}
 }
 
@@ -86,12 +102,12 @@ func (c *collector) inputType(s inputSite, coord string, o, n *inputValue) {
 	if from == to {
 		return
 	}
-	code := s.prefix + "_TYPE_CHANGED"
+	what := fmt.Sprintf("%s %q changed type from %q to %q", title(s.noun), coord, from, to)
 	if problem := inputProblem(o.typ, n.typ, n.def != nil); problem != "" {
-		c.add(s.level(Breaking), code, coord, "%s %q changed type from %q to %q: %s.", title(s.noun), coord, from, to, problem)
+		c.inputChange(s, Breaking, s.prefix+"_TYPE_CHANGED", coord, what, problem)
 		return
 	}
-	c.add(Safe, code, coord, "%s %q changed type from %q to %q: every value clients pass still fits.", title(s.noun), coord, from, to)
+	c.inputChange(s, Safe, s.prefix+"_TYPE_CHANGED", coord, what, "every value clients pass still fits")
 }
 
 // inputDefault reports a default added, removed or changed. Operations that leave the value
@@ -103,15 +119,20 @@ func (c *collector) inputDefault(s inputSite, coord string, o, n *inputValue) {
 	switch {
 	case from == to:
 	case required(o.typ, o.def):
-		c.add(Safe, code, coord, "%s %q has a default now (%s); operations had to pass it, so none is affected.", title(s.noun), coord, to)
+		c.inputChange(s, Safe, code, coord, fmt.Sprintf("%s %q has a default now (%s)", title(s.noun), coord, to),
+			"operations had to pass it, so none is affected")
 	case required(n.typ, n.def):
-		c.add(s.level(Breaking), code, coord, "The default of %s %q (%s) was removed and it is non-null: operations that omit it now fail.", s.noun, coord, from)
+		c.inputChange(s, Breaking, code, coord, fmt.Sprintf("The default of %s %q (%s) was removed and it is non-null", s.noun, coord, from),
+			"operations that omit it now fail")
 	case from == "":
-		c.add(s.level(Dangerous), code, coord, "%s %q has a default now (%s): operations that omit it get that value instead of none.", title(s.noun), coord, to)
+		c.inputChange(s, Dangerous, code, coord, fmt.Sprintf("%s %q has a default now (%s)", title(s.noun), coord, to),
+			"operations that omit it get that value instead of none")
 	case to == "":
-		c.add(s.level(Dangerous), code, coord, "The default of %s %q (%s) was removed: operations that omit it now pass no value.", s.noun, coord, from)
+		c.inputChange(s, Dangerous, code, coord, fmt.Sprintf("The default of %s %q (%s) was removed", s.noun, coord, from),
+			"operations that omit it now pass no value")
 	default:
-		c.add(s.level(Dangerous), code, coord, "The default of %s %q changed from %s to %s: operations that omit it get the new value.", s.noun, coord, from, to)
+		c.inputChange(s, Dangerous, code, coord, fmt.Sprintf("The default of %s %q changed from %s to %s", s.noun, coord, from, to),
+			"operations that omit it get the new value")
 	}
 }
 

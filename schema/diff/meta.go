@@ -41,14 +41,34 @@ func (c *collector) deprecation(coord string, old, new ast.DirectiveList) {
 
 // deprecated returns the @deprecated reason in dirs and whether it is there.
 func deprecated(dirs ast.DirectiveList) (string, bool) {
-	d := dirs.ForName("deprecated")
+	d := directiveNamed(dirs, "deprecated")
 	if d == nil {
 		return "", false
 	}
-	if a := d.Arguments.ForName("reason"); a != nil && a.Value != nil && a.Value.Kind != ast.NullValue {
-		return a.Value.Raw, true
+	if v := argValue(d, "reason"); v != nil && v.Kind != ast.NullValue {
+		return v.Raw, true
 	}
 	return defaultReason, true
+}
+
+// directiveNamed is dirs.ForName, skipping nil entries of hand-built schemas.
+func directiveNamed(dirs ast.DirectiveList, name string) *ast.Directive {
+	for _, d := range dirs {
+		if d != nil && d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// argValue is the value of d's argument name, nil when absent.
+func argValue(d *ast.Directive, name string) *ast.Value {
+	for _, a := range d.Arguments {
+		if a != nil && a.Name == name {
+			return a.Value
+		}
+	}
+	return nil
 }
 
 // valueString prints a default value canonically, so that two defaults compare equal when
@@ -79,11 +99,18 @@ func writeValue(b *strings.Builder, v *ast.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeValue(b, c.Value)
+			if c != nil {
+				writeValue(b, c.Value)
+			}
 		}
 		b.WriteByte(']')
 	case ast.ObjectValue:
-		children := append(ast.ChildValueList(nil), v.Children...)
+		children := make(ast.ChildValueList, 0, len(v.Children))
+		for _, c := range v.Children {
+			if c != nil {
+				children = append(children, c)
+			}
+		}
 		sort.SliceStable(children, func(i, j int) bool { return children[i].Name < children[j].Name })
 		b.WriteByte('{')
 		for i, c := range children {

@@ -104,7 +104,7 @@ func (c *collector) outputField(coord string, o, n *ast.FieldDefinition) {
 // interfaces compares the interfaces an object or interface implements.
 func (c *collector) interfaces(typeName string, old, new []string) {
 	for _, i := range missing(old, new) {
-		c.add(Breaking, "INTERFACE_REMOVED", typeName, "Type %q no longer implements interface %q: operations with fragments on one inside a selection of the other now fail.", typeName, i)
+		c.add(Breaking, "INTERFACE_REMOVED", typeName, "Type %q no longer implements interface %q: operations that spread a fragment on one inside a selection of the other now fail.", typeName, i)
 	}
 	for _, i := range missing(new, old) {
 		c.add(Dangerous, "INTERFACE_ADDED", typeName, "Type %q now implements interface %q: clients that switch on the types behind %q may meet one they do not handle.", typeName, i, i)
@@ -114,7 +114,7 @@ func (c *collector) interfaces(typeName string, old, new []string) {
 // members compares the member types of a union.
 func (c *collector) members(union string, old, new []string) {
 	for _, m := range missing(old, new) {
-		c.add(Breaking, "UNION_MEMBER_REMOVED", union, "Type %q was removed from union %q: operations with fragments on it inside a selection of %q now fail.", m, union, union)
+		c.add(Breaking, "UNION_MEMBER_REMOVED", union, "Type %q was removed from union %q: operations that spread a fragment on it inside a selection of %q now fail.", m, union, union)
 	}
 	for _, m := range missing(new, old) {
 		c.add(Dangerous, "UNION_MEMBER_ADDED", union, "Type %q was added to union %q: clients that switch on its members may meet one they do not handle.", m, union)
@@ -129,10 +129,12 @@ func (c *collector) enumValues(enum string, old, new ast.EnumValueList) {
 			byName[v.Name] = v
 		}
 	}
+	seen := make(map[string]bool, len(old))
 	for _, o := range old {
 		if o == nil {
 			continue
 		}
+		seen[o.Name] = true
 		coord := enum + "." + o.Name
 		n := byName[o.Name]
 		if n == nil {
@@ -143,7 +145,7 @@ func (c *collector) enumValues(enum string, old, new ast.EnumValueList) {
 		c.deprecation(coord, o.Directives, n.Directives)
 	}
 	for _, n := range new {
-		if n == nil || old.ForName(n.Name) != nil {
+		if n == nil || seen[n.Name] {
 			continue
 		}
 		coord := enum + "." + n.Name
@@ -154,7 +156,7 @@ func (c *collector) enumValues(enum string, old, new ast.EnumValueList) {
 // oneOf compares @oneOf on an input type: adding it refuses inputs that set several fields
 // (or none), removing it only accepts more.
 func (c *collector) oneOf(name string, old, new ast.DirectiveList) {
-	was, is := old.ForName("oneOf") != nil, new.ForName("oneOf") != nil
+	was, is := directiveNamed(old, "oneOf") != nil, directiveNamed(new, "oneOf") != nil
 	switch {
 	case !was && is:
 		c.add(Breaking, "ONE_OF_ADDED", name, "Input type %q is @oneOf now: operations that set more or fewer than one of its fields now fail.", name)
@@ -172,12 +174,12 @@ func (c *collector) specifiedBy(name string, old, new ast.DirectiveList) {
 }
 
 func specifiedURL(dirs ast.DirectiveList) string {
-	d := dirs.ForName("specifiedBy")
+	d := directiveNamed(dirs, "specifiedBy")
 	if d == nil {
 		return ""
 	}
-	if a := d.Arguments.ForName("url"); a != nil && a.Value != nil {
-		return a.Value.Raw
+	if v := argValue(d, "url"); v != nil {
+		return v.Raw
 	}
 	return ""
 }
