@@ -150,6 +150,7 @@ func TestMalformedSchemasDoNotPanic(t *testing.T) {
 					Fields: ast.FieldList{nil, {Name: "f", Type: nil, Directives: ast.DirectiveList{nil, {Name: "deprecated", Arguments: ast.ArgumentList{nil}}},
 						Arguments: ast.ArgumentDefinitionList{nil, {Name: "a", Type: &ast.Type{}, DefaultValue: &ast.Value{Kind: ast.ObjectValue, Children: ast.ChildValueList{nil, {Name: "x"}}}}}}}},
 				"E":  {Kind: ast.Enum, Name: "E", EnumValues: ast.EnumValueList{nil, {Name: "A"}}},
+				"L":  {Kind: ast.InputObject, Name: "L", Fields: ast.FieldList{{Name: "l", DefaultValue: &ast.Value{Kind: ast.ListValue, Children: ast.ChildValueList{nil, {}}}}}},
 				"In": {Kind: ast.InputObject, Name: "In", Directives: ast.DirectiveList{nil}, Fields: ast.FieldList{nil, {Name: "x"}}},
 				"S":  {Kind: ast.Scalar, Name: "S", Directives: ast.DirectiveList{nil, {Name: "specifiedBy"}}},
 			},

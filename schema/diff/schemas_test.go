@@ -59,6 +59,7 @@ var changeCases = []changeCase{
 	{"field deprecated", q, "type Query { a: Int @deprecated }", []string{"SAFE DEPRECATION_ADDED Query.a"}},
 	{"field undeprecated", `type Query { a: Int @deprecated(reason: "use b") }`, q, []string{"SAFE DEPRECATION_REMOVED Query.a"}},
 	{"deprecation reason changed", "type Query { a: Int @deprecated }", `type Query { a: Int @deprecated(reason: "use b") }`, []string{"SAFE DEPRECATION_REASON_CHANGED Query.a"}},
+	{"null deprecation reason is the default", "type Query { a: Int @deprecated }", "type Query { a: Int @deprecated(reason: null) }", nil},
 	{"default deprecation reason spelled out", "type Query { a: Int @deprecated }", `type Query { a: Int @deprecated(reason: "No longer supported") }`, nil},
 
 	// Interfaces and unions.
