@@ -54,7 +54,7 @@ func (e *execution) lookupEntities(ctx context.Context, parts []*part) *cachedEn
 				continue
 			}
 			if !hashed {
-				digest, hashed = fetchDigest(p.fetch, e.vars, scope), true
+				digest, hashed = fetchDigest(p.fetch, e.vars, entityScope(scope, e.g.headerFingerprint(ctx, p.fetch.Service))), true
 			}
 			var k string
 			k, scratch = entityKey(&digest, rep, scratch)
@@ -76,6 +76,9 @@ func (e *execution) lookupEntities(ctx context.Context, parts []*part) *cachedEn
 			pending[r.part] = make([]sentKey, len(p.reps))
 		}
 		if obj := decodeEntity(vals[i]); obj != nil {
+			if hr := headerRunFrom(ctx); hr != nil {
+				hr.out.Unknown(p.fetch.Service) // no response: its Cache-Control is unknown
+			}
 			applyRewrites(obj, p.fetch.Rewrites)
 			found[r.part][r.rep] = obj
 			hits++

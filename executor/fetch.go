@@ -48,6 +48,10 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 		// otherwise resend after a stream reset the server may have acted on.
 		req.GetBody = nil
 	}
+	hr := headerRunFrom(ctx)
+	if hr != nil {
+		e.g.headers.Apply(req.Header, service, hr.in) // first: the gateway's own headers win
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json, application/json")
 	obs.inject(req)
@@ -57,6 +61,9 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	}
 	obs.responded(resp)
 	defer resp.Body.Close()
+	if hr != nil {
+		hr.out.Add(service, resp.Header)
+	}
 	limit := e.g.cfg.MaxSubgraphResponseBytes
 	raw, err := readBody(resp, limit)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/trellis-gql/trellis/executor/auth"
 	"github.com/trellis-gql/trellis/executor/cost"
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
+	"github.com/trellis-gql/trellis/executor/headers"
 	"github.com/trellis-gql/trellis/executor/policy"
 	"github.com/trellis-gql/trellis/executor/ratelimit"
 	"github.com/trellis-gql/trellis/planner"
@@ -72,6 +73,9 @@ type Config struct {
 	// Telemetry sends spans, metrics and a log line per request where it says; the zero
 	// value records nothing.
 	Telemetry TelemetryConfig
+	// Headers says which client headers reach each subgraph and which subgraph response
+	// headers reach the client; the zero value passes none either way. Claims need Auth.
+	Headers headers.Config
 }
 
 // DefaultConfig returns production defaults.
@@ -139,6 +143,12 @@ func (c Config) Validate() error {
 	if err := c.EntityCache.Validate(); err != nil {
 		return err
 	}
+	if err := c.Headers.Validate(); err != nil {
+		return fmt.Errorf("headers.%w", err)
+	}
+	if re := c.Headers.ClaimRule(); re != nil && len(c.Auth.JWKS) == 0 {
+		return fmt.Errorf("headers.%w", re)
+	}
 	return c.PersistedQueries.Validate()
 }
 
@@ -165,6 +175,7 @@ type Gateway struct {
 	policiesReadVolatile bool
 	caches               gatewayCaches
 	tel                  *telemetry // nil unless Config.Telemetry records something
+	headers              *headers.Rules
 }
 
 // state is everything that changes together when a new supergraph is loaded.
@@ -219,6 +230,9 @@ func (g *Gateway) start() error {
 			g.policiesReadVolatile = g.policiesReadVolatile || c == "exp" || c == "iat" || c == "nbf" || c == "jti"
 		}
 	}
+	if g.headers, err = headers.New(g.cfg.Headers); err != nil {
+		return fmt.Errorf("headers.%w", err)
+	}
 	if g.persisted, err = newPersisted(g.cfg.PersistedQueries, &g.caches.apq); err != nil {
 		return fmt.Errorf("persisted queries: %w", err)
 	}
@@ -256,6 +270,11 @@ func (g *Gateway) Swap(sg *supergraph.Supergraph) error {
 	for name := range g.cfg.EntityCache.Types {
 		if t := sg.Types[name]; t == nil || len(t.In) == 0 {
 			g.log.Warn("entity_cache.types names a type the supergraph does not have: nothing is cached for it", "type", name)
+		}
+	}
+	for name := range g.cfg.Headers.Subgraphs {
+		if sg.Graph(name) == nil {
+			g.log.Warn("headers.subgraphs names a subgraph the supergraph does not have: its rules apply to nothing", "subgraph", name)
 		}
 	}
 	st := &state{sg: sg}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
+	"github.com/trellis-gql/trellis/executor/headers"
 	"github.com/trellis-gql/trellis/executor/introspect"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -46,7 +47,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	withPlan := g.cfg.Dev && r.Header.Get(HeaderIncludePlan) == "true"
-	body, shared := g.respond(r.Context(), x, plan, withPlan)
+	body, header, shared := g.respond(r.Context(), x, plan, withPlan)
+	for name, values := range header {
+		if _, set := w.Header()[name]; !set { // the gateway's own headers (CORS, rate limits) win
+			w.Header()[name] = values
+		}
+	}
 	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
@@ -68,6 +74,8 @@ type admitted struct {
 	errs   []gqlError
 	// estimated is the static cost, when cost analysis or rate limiting is on.
 	estimated float64
+	// headers is what the header rules read from the request.
+	headers headers.Input
 }
 
 // admit runs the stages before planning: parse, authenticate, persisted queries, prepare,
@@ -103,7 +111,7 @@ func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (_ *admitted, re
 	if register {
 		g.persisted.store(hash, req.Query)
 	}
-	x := &admitted{st: st, caller: c, prepared: *p}
+	x := &admitted{st: st, caller: c, prepared: *p, headers: headers.Input{Header: r.Header, Claims: c.claims}}
 	o.admitted(x)
 	if rerr := g.authorizeOperation(x); rerr != nil {
 		return nil, rerr
@@ -161,48 +169,69 @@ func writeFailure(w http.ResponseWriter, mediaType string, rerr *requestError) {
 }
 
 // respond executes the plan, sharing the execution with identical queries in flight when
-// inbound deduplication is on.
+// inbound deduplication is on. header is what the response header rules let through from
+// the subgraphs; requests sharing an execution get the same (the values must not be
+// modified in place).
 // shared tells that the body may be in use by other requests too.
-func (g *Gateway) respond(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) (body []byte, shared bool) {
+func (g *Gateway) respond(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) (body []byte, header http.Header, shared bool) {
 	ctx = withScope(ctx, x.caller.scope)
 	if !g.cfg.Dedup || x.op.Kind != ast.Query {
-		return g.execute(ctx, x, plan, withPlan), false
+		body, header = g.execute(ctx, x, plan, withPlan)
+		return body, header, false
 	}
-	key := dedupKey(x, withPlan)
+	key := dedupKey(x, g.headers.Key(x.headers), withPlan)
 	// The shared execution must not end when the first caller goes away: the others still wait.
 	ctx = context.WithoutCancel(ctx)
 	v, _, _ := g.inflight.Do(key, func() (any, error) {
-		return sharedExecution{g.execute(ctx, x, plan, withPlan), g.observation(ctx)}, nil
+		body, header := g.execute(ctx, x, plan, withPlan)
+		return sharedExecution{body, header, g.observation(ctx)}, nil
 	})
 	s := v.(sharedExecution)
 	g.observation(ctx).adopt(s.leader)
-	return s.body, true
+	return s.body, s.header, true
 }
 
-// sharedExecution is the result of an execution shared by identical requests: the body, and
-// the observation of the request that ran it (nil without telemetry).
+// sharedExecution is the result of an execution shared by identical requests: the body, the
+// response headers the rules let through, and the observation of the request that ran it
+// (nil without telemetry).
 type sharedExecution struct {
 	body   []byte
+	header http.Header
 	leader *observation
 }
 
 // dedupKey identifies requests that may share one execution: the same normalized operation,
-// variables and authorization scope (which decides the fields denied too).
-func dedupKey(x *admitted, withPlan bool) string {
+// variables and authorization scope (which decides the fields denied too), and the same
+// values of what the header rules send to subgraphs (headerKey, see headers.Rules.Key).
+func dedupKey(x *admitted, headerKey string, withPlan bool) string {
 	var b strings.Builder
 	b.WriteString(x.op.Key)
 	b.WriteByte(0)
 	b.Write(appendJSON(nil, x.vars)) // encoding/json sorts map keys
 	b.WriteByte(0)
 	b.WriteString(x.caller.scope)
+	b.WriteByte(0)
+	b.WriteString(headerKey)
 	if withPlan {
 		b.WriteString("\x00plan")
 	}
 	return b.String()
 }
 
-// execute runs a plan and returns the response body.
-func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) []byte {
+// execute runs a plan and returns the response body and the subgraph response headers the
+// rules let through (nil without header rules).
+func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) ([]byte, http.Header) {
+	if g.headers == nil {
+		body, _ := g.executePlan(ctx, x, plan, withPlan)
+		return body, nil
+	}
+	hr := &headerRun{in: x.headers, out: g.headers.Collect()}
+	body, failed := g.executePlan(withHeaderRun(ctx, hr), x, plan, withPlan)
+	return body, hr.out.Header(failed)
+}
+
+// executePlan runs a plan and returns the response body; failed tells that it holds errors.
+func (g *Gateway) executePlan(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) (body []byte, failed bool) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
 	defer cancel()
 	p := &x.prepared
@@ -221,7 +250,7 @@ func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, 
 	if pr.tooLarge {
 		g.observation(ctx).ran(1)
 		return appendJSON(nil, map[string]any{"data": nil, "errors": []gqlError{newError(CodeResponseTooLarge,
-			fmt.Sprintf("the response would exceed %d bytes; select less, or ask the operator to raise max_response_bytes", g.cfg.MaxResponseBytes))}})
+			fmt.Sprintf("the response would exceed %d bytes; select less, or ask the operator to raise max_response_bytes", g.cfg.MaxResponseBytes))}}), true
 	}
 	errs := append(e.errs, pr.add...)
 	sortErrors(errs)
@@ -234,7 +263,7 @@ func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, 
 		pr.buf = append(pr.buf, `,"extensions":`...)
 		pr.buf = appendJSON(pr.buf, ext)
 	}
-	return append(pr.buf, '}')
+	return append(pr.buf, '}'), len(errs) > 0
 }
 
 // extensions are the response's extensions: the query plan on request in dev mode, the cost
