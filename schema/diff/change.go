@@ -50,6 +50,8 @@ type Change struct {
 	Message string
 }
 
+// String prints the change as one line: LEVEL CODE coordinate: message, the form the CLI
+// shows.
 func (c Change) String() string {
 	return fmt.Sprintf("%s %s %s: %s", c.Level, c.Code, c.Coordinate, c.Message)
 }
