@@ -1,0 +1,94 @@
+// Package pgtest gives each test a fresh, empty PostgreSQL database on the server named by the
+// environment variable TRELLIS_TEST_POSTGRES (a URL such as
+// postgres://trellis:trellis@127.0.0.1:5432/postgres?sslmode=disable, whose role may create
+// databases). The database is dropped when the test ends.
+//
+// When TRELLIS_TEST_POSTGRES is unset the test is skipped, unless the environment variable CI is
+// set: CI must provide PostgreSQL (.ci/run starts one), so there the test fails instead.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// EnvServer names the environment variable holding the server's URL.
+const EnvServer = "TRELLIS_TEST_POSTGRES"
+
+// timeout bounds creating and dropping a database.
+const timeout = 30 * time.Second
+
+// DSN creates a database named test_<random> and returns its URL. It is dropped (with any
+// connections still open to it) at t.Cleanup, which runs after the cleanups the test registers
+// later, such as closing its connection pool.
+func DSN(t testing.TB) string {
+	t.Helper()
+	server, fatal, skip := lookup(os.Getenv(EnvServer), os.Getenv("CI") != "")
+	if fatal != "" {
+		t.Fatal(fatal)
+	}
+	if skip != "" {
+		t.Skip(skip)
+	}
+	name, dsn, err := databaseURL(server)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	if err := exec(server, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("pgtest: creating database %s on the server in %s: %v", name, EnvServer, err)
+	}
+	t.Cleanup(func() {
+		if err := exec(server, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("pgtest: dropping database %s: %v", name, err)
+		}
+	})
+	return dsn
+}
+
+// lookup decides from the environment: the server URL, or why the test cannot run, as a
+// message for t.Fatal (under CI) or for t.Skip.
+func lookup(server string, ci bool) (dsn, fatal, skip string) {
+	switch {
+	case server != "":
+		return server, "", ""
+	case ci:
+		return "", "pgtest: " + EnvServer + " is not set and CI is set: CI must start PostgreSQL (see .ci/run) and export " + EnvServer, ""
+	default:
+		return "", "", "pgtest: " + EnvServer + " is not set; to run the PostgreSQL tests export " + EnvServer +
+			"=postgres://trellis:trellis@127.0.0.1:5432/postgres?sslmode=disable (a role with CREATEDB), or run .ci/run"
+	}
+}
+
+// databaseURL returns a fresh database name and server's URL pointing at it.
+func databaseURL(server string) (name, dsn string, err error) {
+	u, err := url.Parse(server)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return "", "", fmt.Errorf("%s must be a URL such as postgres://trellis:trellis@127.0.0.1:5432/postgres?sslmode=disable", EnvServer)
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	name = "test_" + hex.EncodeToString(b)
+	u.Path = "/" + name
+	return name, u.String(), nil
+}
+
+// exec runs one statement on the server's own database.
+func exec(server, stmt string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, server)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, stmt)
+	return err
+}
