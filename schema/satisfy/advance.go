@@ -8,8 +8,8 @@ import (
 )
 
 type advanceKey struct {
-	opt  int32
-	edge string // a field name, or "... on T" for a down-cast
+	opt   int32
+	field *ast.FieldDefinition
 }
 
 type advanced struct {
@@ -24,7 +24,7 @@ type advanced struct {
 // subgraph its keys reach, each that resolves the field with its @requires collectable from
 // where the path is, becomes an option at the field's type. Memoized.
 func (c *checker) advanceField(id int32, fd *ast.FieldDefinition) advanced {
-	k := advanceKey{id, fd.Name}
+	k := advanceKey{id, fd}
 	if r, ok := c.advances[k]; ok {
 		return r
 	}
@@ -85,12 +85,10 @@ func (c *checker) take(o option, y int, name, child string) ([]int32, bool) {
 // advanceCast takes the down-cast from the abstract type of option id to the object type obj.
 // A subgraph that cannot return obj there has no such edge; one that knows the abstract type
 // only as an @interfaceObject cannot tell the implementations apart and must first reach a
-// subgraph that can (through a key of the interface).
+// subgraph that can (through a key of the interface). Not memoized: it is a few map lookups,
+// and a state at an interface with many implementations would fill the memo with entries
+// used once.
 func (c *checker) advanceCast(id int32, obj string) advanced {
-	k := advanceKey{id, "... on " + obj}
-	if r, ok := c.advances[k]; ok {
-		return r
-	}
 	o := c.opts[id]
 	var r advanced
 	if c.interfaceObjectAt(o) {
@@ -102,7 +100,6 @@ func (c *checker) advanceCast(id int32, obj string) advanced {
 		next.typ, next.static = obj, ""
 		r.opts, r.ok = []int32{c.optionID(next)}, true
 	}
-	c.advances[k] = r
 	return r
 }
 

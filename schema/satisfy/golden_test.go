@@ -83,3 +83,13 @@ func withHeader(tb testing.TB, body string) string {
 	b.WriteString("\n" + body)
 	return b.String()
 }
+
+// loadSDL loads a generated case body with the shared header.
+func loadSDL(tb testing.TB, name, body string) *supergraph.Supergraph {
+	tb.Helper()
+	sg, err := supergraph.Load(name, withHeader(tb, body))
+	if err != nil {
+		tb.Fatalf("load %s: %v", name, err)
+	}
+	return sg
+}

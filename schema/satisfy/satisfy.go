@@ -74,12 +74,13 @@ type checker struct {
 }
 
 func newChecker(sg *supergraph.Supergraph, budget int) *checker {
+	n := len(sg.Types) // the memo tables grow with the schema: sized once, not rehashed often
 	c := &checker{
 		sg: sg, labels: map[string]int{},
-		optIDs: map[option]int32{}, provs: []ast.SelectionSet{nil}, provIDs: map[*ast.Selection]int32{},
-		closures: map[closureKey][]int{}, busy: map[closureKey]bool{},
+		optIDs: make(map[option]int32, 4*n), provs: []ast.SelectionSet{nil}, provIDs: map[*ast.Selection]int32{},
+		closures: make(map[closureKey][]int, 4*n), busy: map[closureKey]bool{},
 		collected: map[collectKey]bool{}, collecting: map[collectKey]bool{},
-		advances: map[advanceKey]advanced{}, budget: budget,
+		advances: make(map[advanceKey]advanced, 16*n), budget: budget,
 	}
 	for _, g := range sg.Graphs {
 		c.graphs = append(c.graphs, g.Name)

@@ -1,0 +1,55 @@
+package satisfy
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestGeneratedSatisfiable(t *testing.T) {
+	g := genGraph{nTypes: 2000, nGraphs: 50, nHubs: 10, refs: 4, seed: 7}
+	sg := loadSDL(t, "generated", g.sdl())
+	c := newChecker(sg, MaxSteps)
+	w := c.walker(false)
+	for _, r := range c.roots() {
+		w.start(r)
+	}
+	w.run()
+	if len(w.errs) > 0 || c.cut {
+		t.Fatalf("generated graph: %d errors, cut %v: %v", len(w.errs), c.cut, c.result(w))
+	}
+	t.Logf("steps %d, options %d, closures %d, advances %d, collected %d", c.used, len(c.opts), len(c.closures), len(c.advances), len(c.collected))
+}
+
+func BenchmarkCheckGenerated(b *testing.B) {
+	g := genGraph{nTypes: 2000, nGraphs: 50, nHubs: 10, refs: 4, seed: 7}
+	sg := loadSDL(b, "generated", g.sdl())
+	b.ReportAllocs()
+	for b.Loop() {
+		if errs := Check(sg); len(errs) > 0 {
+			b.Fatal(errs[0])
+		}
+	}
+}
+
+func TestDeepChain(t *testing.T) {
+	if errs := Check(loadSDL(t, "chain", chain(300, false))); len(errs) > 0 {
+		t.Fatalf("a satisfiable chain of 300 types: %v", errs[0])
+	}
+	errs := Check(loadSDL(t, "chain", chain(300, true)))
+	if len(errs) != 1 || errs[0].Coordinate != "C299.v" {
+		t.Fatalf("want one error on C299.v, got %v", errs)
+	}
+	if n := strings.Count(errs[0].Message, "next {"); n != 299 {
+		t.Errorf("the witness should follow next 299 times, follows it %d times:\n%s", n, errs[0].Message)
+	}
+}
+
+// TestBudget cuts the walk of a long chain: the result says so, and reports no error it did
+// not prove (the broken field at the bottom is never reached).
+func TestBudget(t *testing.T) {
+	sg := loadSDL(t, "chain", chain(300, true))
+	errs := check(sg, 100)
+	if len(errs) != 1 || errs[0].Coordinate != "" || !strings.Contains(errs[0].Message, "stopped after 100 steps") {
+		t.Fatalf("want only the cut error, got %v", errs)
+	}
+}
