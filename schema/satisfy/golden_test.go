@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/trellis-gql/trellis/schema/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/vektah/gqlparser/v2/validator"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.errors.txt from Check's output")
@@ -25,7 +28,10 @@ func TestGolden(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".graphql")
 		t.Run(name, func(t *testing.T) {
-			got := formatErrors(Check(loadCase(t, f)))
+			sg := loadCase(t, f)
+			errs := Check(sg)
+			checkWitnesses(t, sg, errs)
+			got := formatErrors(errs)
 			golden := strings.TrimSuffix(f, ".graphql") + ".errors.txt"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -41,6 +47,39 @@ func TestGolden(t *testing.T) {
 				t.Errorf("errors differ from %s\n--- got:\n%s\n--- want:\n%s", golden, got, want)
 			}
 		})
+	}
+}
+
+// checkWitnesses validates every witness query of errs against the API schema, with
+// __typename where the witness says "...".
+func checkWitnesses(t *testing.T, sg *supergraph.Supergraph, errs []*Error) {
+	t.Helper()
+	for _, e := range errs {
+		rest := e.Message
+		for {
+			_, after, ok := strings.Cut(rest, "API query:\n")
+			if !ok {
+				break
+			}
+			query, tail, _ := strings.Cut(after, "\n")
+			for !strings.HasPrefix(strings.TrimSpace(tail), "cannot be satisfied") && !strings.HasPrefix(tail, "Shared field") && tail != "" {
+				var line string
+				line, tail, _ = strings.Cut(tail, "\n")
+				if strings.TrimSpace(line) == "..." {
+					line = "__typename"
+				}
+				query += "\n" + line
+			}
+			rest = tail
+			doc, perr := parser.ParseQuery(&ast.Source{Input: query})
+			if perr != nil {
+				t.Errorf("%s: witness does not parse: %v\n%s", e.Coordinate, perr, query)
+				continue
+			}
+			if verrs := validator.ValidateWithRules(sg.API, doc, nil); len(verrs) > 0 {
+				t.Errorf("%s: witness is not a valid API query: %v\n%s", e.Coordinate, verrs, query)
+			}
+		}
 	}
 }
 
