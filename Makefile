@@ -28,9 +28,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME) ./executor/policy
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeMeta$$' -fuzztime $(FUZZTIME) ./discovery
 
-# Regenerates the gqlgen code of the example subgraphs.
+# Regenerates the gqlgen code of the example subgraphs and of the registry's admin API.
 generate:
 	$(GO) generate ./examples/...
+	$(GO) generate ./schema/registry/admin/...
 
 # CI: regenerating must change nothing.
 check-generate: generate

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -13,33 +14,49 @@ import (
 	"time"
 
 	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
-// reloader serves the current handler and replaces it when the configuration changes: on
-// SIGHUP, and when the file's content changes. A configuration that does not validate is
-// refused with a log line and the running one kept. Requests in flight finish on the handler
-// they started on; the old one is released after a grace period.
+// buildFunc makes a handler and its gateway for sg with the configuration now on disk.
+type buildFunc func(sg *supergraph.Supergraph) (http.Handler, *executor.Gateway, error)
+
+// reloader serves the current handler and replaces it when the configuration changes (on
+// SIGHUP, and when the file's content changes) or when a new supergraph arrives (from the
+// registry). Each change builds a whole new gateway and swaps it in atomically: a
+// configuration or a supergraph that does not build is refused with a log line and the
+// running one kept. Requests in flight finish on the handler they started on; the old gateway
+// is closed after a grace period.
+//
+// Before the first supergraph (a registry that has none yet) it serves waiting instead.
 type reloader struct {
 	path  string
 	log   *slog.Logger
-	build func() (http.Handler, *executor.Gateway, error) // a handler for the configuration now on disk, and its gateway
+	build buildFunc
 	grace time.Duration
 
 	current atomic.Pointer[http.Handler]
-	mu      sync.Mutex // one reload at a time
+	mu      sync.Mutex // one change at a time
 	gw      *executor.Gateway
+	sg      *supergraph.Supergraph
 	sum     [32]byte
+	swaps   atomic.Int64 // gateways swapped in after the first, for tests and logs
 }
 
-func newReloader(path string, log *slog.Logger, grace time.Duration, build func() (http.Handler, *executor.Gateway, error)) (*reloader, error) {
+// newReloader builds the first handler for sg. With sg nil (nothing published yet) it serves
+// waiting until setSupergraph; the configuration is then checked by the caller.
+func newReloader(path string, log *slog.Logger, grace time.Duration, sg *supergraph.Supergraph, waiting http.Handler, build buildFunc) (*reloader, error) {
 	r := &reloader{path: path, log: log, build: build, grace: grace}
-	h, gw, err := build()
+	r.sum = r.fileSum()
+	if sg == nil {
+		r.current.Store(&waiting)
+		return r, nil
+	}
+	h, gw, err := build(sg)
 	if err != nil {
 		return nil, err
 	}
 	r.current.Store(&h)
-	r.gw = gw
-	r.sum = r.fileSum()
+	r.gw, r.sg = gw, sg
 	return r, nil
 }
 
@@ -52,18 +69,54 @@ func (r *reloader) reload(why string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sum = r.fileSum()
-	h, gw, err := r.build()
+	if r.sg == nil {
+		return true // nothing served yet: the next supergraph is built with the file as it is then
+	}
+	h, gw, err := r.build(r.sg)
 	if err != nil {
 		r.log.Error("configuration not reloaded: keeping the running one", "reason", why, "error", err.Error())
 		return false
 	}
+	r.swap(h, gw)
+	r.log.Info("configuration reloaded", "reason", why, "file", r.path)
+	return true
+}
+
+// setSupergraph builds a gateway for sg with the current configuration and swaps it in. On
+// error nothing changes: the running supergraph keeps serving.
+func (r *reloader) setSupergraph(sg *supergraph.Supergraph) error {
+	if sg == nil {
+		return errors.New("no supergraph")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	h, gw, err := r.build(sg)
+	if err != nil {
+		return err
+	}
+	r.swap(h, gw)
+	r.sg = sg
+	return nil
+}
+
+// swap serves h from now on; the replaced gateway is closed once its requests are done.
+func (r *reloader) swap(h http.Handler, gw *executor.Gateway) {
 	r.current.Store(&h)
 	old := r.gw
 	r.gw = gw
+	if old == nil {
+		return
+	}
+	r.swaps.Add(1)
 	old.DetachTelemetry()              // its cache counters would add to the new gateway's
 	time.AfterFunc(r.grace, old.Close) // requests in flight keep the old gateway until then
-	r.log.Info("configuration reloaded", "reason", why, "file", r.path)
-	return true
+}
+
+// loaded reports whether a supergraph is being served.
+func (r *reloader) loaded() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sg != nil
 }
 
 // watch reloads on SIGHUP and when the file's content changes (polled every interval),

@@ -18,6 +18,7 @@ import (
 	"github.com/trellis-gql/trellis/executor"
 	"github.com/trellis-gql/trellis/executor/playground"
 	"github.com/trellis-gql/trellis/resilience"
+	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
 func serve(args []string, stdout, stderr io.Writer) int {
@@ -34,10 +35,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	var mesh meshFlags
 	mesh.register(fs)
 	redisURL := fs.String("redis", "", "Redis for rate-limit budgets and the entity cache shared by gateways, e.g. redis://127.0.0.1:6379")
+	var regFlags registryFlags
+	regFlags.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := mesh.check(); err != nil {
+	if err := errors.Join(mesh.check(), regFlags.check(fs)); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 2
 	}
@@ -52,7 +55,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
-	if !flagGiven(fs, "supergraph") {
+	if !flagGiven(fs, "supergraph") && !regFlags.on() {
 		setIf(path, file.Supergraph)
 	}
 	if !flagGiven(fs, "listen") {
@@ -71,12 +74,24 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	log = tel.log
 	useRedisLog(log)
 	cfg.Telemetry = tel.executorConfig()
-	sg, err := loadSupergraph(*path)
-	if err != nil {
+	var sg *supergraph.Supergraph
+	var src *registrySource
+	if regFlags.on() {
+		if file.Supergraph != "" {
+			log.Warn("the configuration's supergraph key is ignored: the registry is the only source of the supergraph", "supergraph", file.Supergraph)
+		}
+		if src, sg, err = startRegistry(&regFlags, log, stderr); err != nil {
+			fmt.Fprintf(stderr, "trellis serve: %v\n", err)
+			return 1
+		}
+		defer src.close()
+	} else if sg, err = loadSupergraph(*path); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
-	warnUnknownSubgraphs(log, sg, file.resilienceConfig())
+	if sg != nil {
+		warnUnknownSubgraphs(log, sg, file.resilienceConfig())
+	}
 	var client executor.Doer // nil: the executor's own client, to the routing URLs
 	st := &status{}
 	switch {
@@ -101,7 +116,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	// The gateway and the traffic rules are rebuilt from the configuration on SIGHUP or when
 	// the file changes; the mesh, the client and telemetry need a restart.
-	build := func() (http.Handler, *executor.Gateway, error) {
+	build := func(sg *supergraph.Supergraph) (http.Handler, *executor.Gateway, error) {
 		c := executor.DefaultConfig()
 		c.Dev, c.Dedup, c.TreePlans = *dev, *dedup, *tree
 		c.Telemetry = tel.executorConfig()
@@ -121,13 +136,21 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		bst := &status{mesh: st.mesh, client: st.client} // each build its own: no state shared with the handler it replaces
 		return r.wrap(routes(g, c.Dev, bst)), g, nil
 	}
-	reload, err := newReloader(*configPath, log, cfg.RequestTimeout+*drain, build)
+	var waiting http.Handler
+	if src != nil {
+		waiting = src.waiting()
+	}
+	reload, err := newReloader(*configPath, log, cfg.RequestTimeout+*drain, sg, waiting, build)
 	if err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
 	defer reload.close()
-	if err := tel.observeClient(sg, st.client); err != nil {
+	observed := sg
+	if observed == nil {
+		observed = &supergraph.Supergraph{} // the client's counters only: no subgraphs to count instances of yet
+	}
+	if err := tel.observeClient(observed, st.client); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: telemetry: %v\n", err)
 		return 1
 	}
@@ -142,8 +165,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
 	}
+	var handler http.Handler = reload
+	if src != nil {
+		handler = src.routes(reload) // plus the admin API of a registry run here
+	}
 	srv := &http.Server{
-		Handler:           tel.routes(reload), // plus /ready and /metrics
+		Handler:           tel.routes(handler), // plus /ready and /metrics
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
 		IdleTimeout:       120 * time.Second,
@@ -151,10 +178,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	go reload.watch(ctx, 2*time.Second)
+	ready := &readiness{flag: &tel.ready, loaded: sg != nil}
+	if src != nil {
+		go src.follow(ctx, reload, ready, file, log)
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	tel.ready.Store(true)
-	log.Info("serving", "address", "http://"+ln.Addr().String()+"/graphql", "supergraph", *path, "subgraphs", len(sg.Graphs))
+	ready.set(func(r *readiness) { r.listening = true })
+	logServing(log, ln.Addr().String(), *path, src, sg)
 	select {
 	case err := <-done:
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
@@ -162,7 +193,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "drain_timeout", drain.String())
-	tel.ready.Store(false)
+	ready.set(func(r *readiness) { r.draining = true })
+	if src != nil {
+		src.drain()
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -170,6 +204,23 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// logServing is the line saying serve is up, and what it serves.
+func logServing(log *slog.Logger, addr, path string, src *registrySource, sg *supergraph.Supergraph) {
+	args := []any{"address", "http://" + addr + "/graphql"}
+	switch {
+	case src != nil && src.admin != nil:
+		args = append(args, "registry", "http://"+addr+"/admin/graphql")
+	case src != nil:
+		args = append(args, "registry", src.where)
+	default:
+		args = append(args, "supergraph", path)
+	}
+	if sg != nil {
+		args = append(args, "subgraphs", len(sg.Graphs))
+	}
+	log.Info("serving", args...)
 }
 
 // flagGiven reports whether the command line set the flag (its value then wins over the file).
