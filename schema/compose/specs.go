@@ -49,10 +49,15 @@ func definitionsSDL(n names, hasType, hasDirective func(string) bool) string {
 	typeName := func(t string) string {
 		return n.typ(t)
 	}
-	for _, t := range fedTypes {
-		if local := typeName(t); !hasType(local) {
-			fmt.Fprintf(&b, "scalar %s\n", local)
+	added := map[string]bool{}
+	scalar := func(name string) {
+		if !hasType(name) && !added[name] {
+			added[name] = true
+			fmt.Fprintf(&b, "scalar %s\n", name)
 		}
+	}
+	for _, t := range fedTypes {
+		scalar(typeName(t))
 	}
 	for _, d := range fedDirectives {
 		local := n.dir(d.name)
@@ -78,11 +83,8 @@ func definitionsSDL(n names, hasType, hasDirective func(string) bool) string {
 	if !hasType("link__Purpose") {
 		b.WriteString("enum link__Purpose { SECURITY EXECUTION }\n")
 	}
-	for _, t := range []string{"_Any", "_FieldSet"} {
-		if !hasType(t) {
-			fmt.Fprintf(&b, "scalar %s\n", t)
-		}
-	}
+	scalar("_Any")
+	scalar("_FieldSet")
 	return b.String()
 }
 
