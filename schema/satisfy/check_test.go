@@ -1,6 +1,7 @@
 package satisfy
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -51,5 +52,33 @@ func TestBudget(t *testing.T) {
 	errs := check(sg, 100)
 	if len(errs) != 1 || errs[0].Coordinate != "" || !strings.Contains(errs[0].Message, "stopped after 100 steps") {
 		t.Fatalf("want only the cut error, got %v", errs)
+	}
+}
+
+func TestCheckNil(t *testing.T) {
+	if errs := Check(nil); errs != nil {
+		t.Fatalf("Check(nil) = %v, want nil", errs)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	e := &Error{Code: CodeSatisfiability, Coordinate: "T.f", Message: "The following supergraph API query:"}
+	if got, want := e.Error(), "SATISFIABILITY_ERROR: The following supergraph API query:"; got != want {
+		t.Fatalf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestDeterministic runs every golden case several times: memo tables are maps, and their
+// iteration order must never leak into the result.
+func TestDeterministic(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.graphql")
+	for _, f := range files {
+		sg := loadCase(t, f)
+		first := formatErrors(Check(sg))
+		for i := 0; i < 5; i++ {
+			if got := formatErrors(Check(sg)); got != first {
+				t.Fatalf("%s: run %d differs:\n%s\n--- first:\n%s", f, i, got, first)
+			}
+		}
 	}
 }

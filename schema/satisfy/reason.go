@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/trellis-gql/trellis/schema/supergraph"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // reasons explains, per subgraph a path could be in, why it cannot take e from s. The
@@ -100,13 +101,26 @@ func (c *checker) noJump(typeName string, x, h int, name string) []string {
 	var out []string
 	for _, k := range ti.Keys {
 		if k.Resolvable {
-			out = append(out, fmt.Sprintf("cannot move to subgraph %q using @key(fields: %q) of %q, the key field(s) cannot be resolved from subgraph %q.", target, k.Fields, typeName, c.graphs[x]))
+			out = append(out, fmt.Sprintf("cannot move to subgraph %q using @key(fields: %q) of %q, the key field(s) cannot be resolved from subgraph %q%s.", target, k.Fields, typeName, c.graphs[x], c.overriddenNote(typeName, x, k.Selection)))
 		}
 	}
 	if len(out) == 0 {
 		out = append(out, fmt.Sprintf("cannot move to subgraph %q, which has field %q, because none of the @key defined on type %q in subgraph %q are resolvable (they are all declared with their \"resolvable\" argument set to false).", target, coord, typeName, target))
 	}
 	return out
+}
+
+// overriddenNote points at key fields that graph x lost to an @override, the usual reason
+// a key that looks shared cannot be used.
+func (c *checker) overriddenNote(typeName string, x int, sel ast.SelectionSet) string {
+	for _, s := range sel {
+		if f, ok := s.(*ast.Field); ok {
+			if in := c.fieldIn(typeName, x, f.Name); in != nil && in.UsedOverridden {
+				return fmt.Sprintf(" (note that some of those key fields are overridden in %q)", c.graphs[x])
+			}
+		}
+	}
+	return ""
 }
 
 func (c *checker) fieldIn(typeName string, g int, name string) *supergraph.FieldIn {
