@@ -2,6 +2,7 @@ package compose
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -98,14 +99,12 @@ func (sub *subgraph) checkField(kind fieldSetKind, def *ast.Definition, s *ast.F
 		add("_INVALID_FIELDS", "cannot query field %q on type %q (the field does not exist in this subgraph)", s.Name, def.Name)
 		return
 	}
-	if len(s.Arguments) > 0 || len(fd.Arguments) > 0 && kind != requiresSet {
-		if kind != requiresSet {
-			add("_FIELDS_HAS_ARGS", "field %q has arguments: fields with arguments cannot be used in %s", def.Name+"."+s.Name, kind.directive())
-		}
+	if kind != requiresSet && len(fd.Arguments) > 0 {
+		add("_FIELDS_HAS_ARGS", "field %q has arguments: fields with arguments cannot be used in %s", def.Name+"."+s.Name, kind.directive())
 	}
 	target := sub.schema.Types[fd.Type.Name()]
 	if kind == keySet && target != nil && (target.Kind == ast.Interface || target.Kind == ast.Union) {
-		add("_FIELDS_SELECT_INVALID_TYPE", "field %q is a %s: keys cannot select interface or union fields", def.Name+"."+s.Name, kindWord(target.Kind))
+		add("_FIELDS_SELECT_INVALID_TYPE", "field %q returns %s %q: keys cannot select interface or union fields", def.Name+"."+s.Name, article(kindWord(target.Kind)), target.Name)
 	}
 	external := underExternal
 	if t := sub.types[def.Name]; t != nil {
@@ -167,4 +166,12 @@ func kindWord(k ast.DefinitionKind) string {
 		return "scalar"
 	}
 	return string(k)
+}
+
+// article prefixes a noun with "a" or "an".
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

@@ -67,6 +67,8 @@ type sfield struct {
 	provided bool
 	// required is set when a @requires of this subgraph selects the field.
 	required bool
+	// overrideError is set when the field's @override is refused: sharing is not checked.
+	overrideError bool
 	// sourceLabel is the label of a progressive @override that takes this field over.
 	sourceLabel string
 }

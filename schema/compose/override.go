@@ -31,6 +31,10 @@ func (m *merger) override(f *sfield, from *subgraph) {
 		return
 	}
 	if src.overPos != nil {
+		f.overrideError, src.overrideError = true, true
+		if src.override == sub.name && from.name < sub.name {
+			return // reported once, from the first subgraph of the pair
+		}
 		m.c.report("OVERRIDE_SOURCE_HAS_OVERRIDE", sub, coord, f.overPos,
 			"Field %q on subgraph %q is also marked with directive @override in subgraph %q; only one @override is allowed per field: remove one of them.", coord, sub.name, from.name)
 		return

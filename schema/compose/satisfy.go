@@ -1,10 +1,16 @@
 package compose
 
-import "github.com/trellis-gql/trellis/schema/supergraph"
+import (
+	"github.com/trellis-gql/trellis/schema/satisfy"
+	"github.com/trellis-gql/trellis/schema/supergraph"
+)
 
-// satisfiability runs the satisfiability check on a loaded supergraph (package
-// schema/satisfy, wired in once it builds).
+// satisfiability runs package satisfy on the loaded supergraph: every API path must be
+// resolvable by some chain of subgraph fetches.
 func satisfiability(sg *supergraph.Supergraph) []*Error {
-	_ = sg
-	return nil
+	var out []*Error
+	for _, e := range satisfy.Check(sg) {
+		out = append(out, &Error{Code: e.Code, Coordinate: e.Coordinate, Message: e.Message})
+	}
+	return out
 }

@@ -21,6 +21,9 @@ func (m *merger) checkSharing() {
 func (m *merger) checkFieldSharing(t *mtype, f *mfield) {
 	var resolving, unshared []string
 	for _, s := range f.sources {
+		if s.overrideError {
+			return
+		}
 		if s.overridden || s.usedOverridden || s.sourceLabel != "" || s.external {
 			continue
 		}
