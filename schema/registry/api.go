@@ -9,8 +9,8 @@ import (
 
 // Composer composes the given subgraphs (sorted by name) into a supergraph SDL. problems
 // non-empty means composition failed (sdl is then ""); err is for infrastructure failures only.
-// It is called with the registry's write lock held, one call at a time per registry; it must
-// return when ctx is done.
+// Publish, Remove and Rollback call it with the registry's write lock held; Check calls it
+// without, so it must be safe for concurrent use. It must return soon after ctx is done.
 type Composer func(ctx context.Context, subgraphs []Source) (sdl string, problems []Problem, err error)
 
 // Differ classifies the changes between two supergraphs' API schemas (oldSDL "" = no graph yet).

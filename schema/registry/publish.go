@@ -154,6 +154,9 @@ func (r *Registry) land(ctx context.Context, q *queries, pub Publication, cur *S
 	} else {
 		pub.SubgraphVersion, err = cur.Version, q.dropSubgraph(ctx, pub.Subgraph)
 	}
+	if err == nil && r.beforeSupergraph != nil {
+		err = r.beforeSupergraph()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,9 @@ type Registry struct {
 	now     func() time.Time
 
 	keepSupergraphs, keepPublications int
+	// beforeSupergraph, when set (by tests), runs after the subgraph version is written and
+	// before the supergraph is: its error must roll the subgraph version back.
+	beforeSupergraph func() error
 
 	// sem is the in-process write lock (a channel so that waiting for it honours ctx).
 	sem chan struct{}
@@ -53,7 +56,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Registry, error) {
 	}
 	r := &Registry{
 		store: s, dsn: dsn, opts: opts, compose: opts.Compose, diff: opts.Diff, log: opts.Logger,
-		now:             func() time.Time { return time.Now().UTC() },
+		now:             func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, // what the store keeps
 		keepSupergraphs: keepSupergraphs, keepPublications: keepPublications,
 		sem: make(chan struct{}, 1), closed: make(chan struct{}),
 	}
