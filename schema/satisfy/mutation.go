@@ -21,7 +21,7 @@ func (c *checker) checkMutations(main *walker) {
 	}
 	for _, fd := range def.Fields {
 		child := c.compositeType(fd.Type.Name())
-		if child == "" || main.rootErr[fd.Name] {
+		if child == "" || main.rootErr[def.Name+"."+fd.Name] {
 			continue
 		}
 		byGraph := map[string][]int32{}
@@ -51,7 +51,7 @@ func (c *checker) oneSubgraph(top *state, name, child string, byGraph map[string
 	var parts []string
 	for _, g := range graphs {
 		sub := c.walker(true)
-		sub.enqueue(&state{typ: child, opts: byGraph[g], parent: top, edge: edge{field: fd}, root: name})
+		sub.enqueue(&state{typ: child, opts: byGraph[g], parent: top, edge: edge{field: fd}, root: top.typ + "." + name})
 		sub.run()
 		if c.cut {
 			return nil

@@ -21,7 +21,7 @@ func (w *walker) checkRuntimeTypes(s *state, fd *ast.FieldDefinition, next []int
 		return
 	}
 	coord := s.typ + "." + fd.Name
-	key := CodeMismatchedRuntimeTy + "|" + coord
+	key := CodeMismatchedRuntimeTypes + "|" + coord
 	if w.errs[key] != nil {
 		return
 	}
@@ -54,7 +54,7 @@ func (w *walker) checkRuntimeTypes(s *state, fd *ast.FieldDefinition, next []int
 		fmt.Sprintf("\nShared field %q return type %q has a non-intersecting set of possible runtime types across subgraphs. Runtime types in subgraphs are:\n", coord, def.Name) +
 		strings.Join(lines, ";\n") +
 		".\nThis is not allowed as shared fields must resolve the same way in all subgraphs, and that implies at least some common runtime types between the subgraphs."
-	w.errs[key] = &Error{Code: CodeMismatchedRuntimeTy, Coordinate: coord, Message: msg}
+	w.errs[key] = &Error{Code: CodeMismatchedRuntimeTypes, Coordinate: coord, Message: msg}
 	w.rootErr[s.rootOf(fd)] = true
 }
 

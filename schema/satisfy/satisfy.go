@@ -10,8 +10,8 @@ import (
 
 // Codes of the errors Check returns.
 const (
-	CodeSatisfiability      = "SATISFIABILITY_ERROR"
-	CodeMismatchedRuntimeTy = "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES"
+	CodeSatisfiability         = "SATISFIABILITY_ERROR"
+	CodeMismatchedRuntimeTypes = "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES"
 )
 
 // MaxSteps bounds the work of one Check: walk states plus key closures and condition checks

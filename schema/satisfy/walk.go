@@ -15,7 +15,7 @@ type state struct {
 	parent *state
 	edge   edge   // how the walk came here from parent
 	kind   string // the operation kind, set on root states
-	root   string // the root field this state lies under, "" at the root
+	root   string // the root field this state lies under ("Query.me"), "" at the root
 }
 
 // edge is one step of the witness: a field, or a down-cast to an object type.
@@ -24,10 +24,10 @@ type edge struct {
 	cast  string
 }
 
-// rootOf is the root field a state reached from s through fd lies under.
+// rootOf is the root field ("Mutation.createT") a state reached from s through fd lies under.
 func (s *state) rootOf(fd *ast.FieldDefinition) string {
 	if s.parent == nil {
-		return fd.Name
+		return s.typ + "." + fd.Name
 	}
 	return s.root
 }
@@ -40,7 +40,7 @@ type walker struct {
 	queue   []*state
 	visited map[string][][]int32
 	errs    map[string]*Error
-	rootErr map[string]bool // root fields with an error below them
+	rootErr map[string]bool // root fields ("Mutation.createT") with an error at or below them
 	first   bool            // stop at the first error (the mutation sub-walks)
 }
 
