@@ -25,24 +25,29 @@ func (w *walker) checkRuntimeTypes(s *state, fd *ast.FieldDefinition, next []int
 	if w.errs[key] != nil {
 		return
 	}
-	possible := possibleTypes(c.sg.API, def)
-	byGraph := map[int][]string{}
+	first := map[int]option{} // one option per subgraph: the runtime types depend on it only
 	var graphs []int
 	for _, id := range next {
 		o := c.opts[id]
-		if _, seen := byGraph[o.graph]; seen || c.interfaceObjectAt(o) {
-			continue
+		if _, seen := first[o.graph]; !seen && !c.interfaceObjectAt(o) {
+			first[o.graph] = o
+			graphs = append(graphs, o.graph)
 		}
-		var types []string
+	}
+	if len(graphs) < 2 {
+		return
+	}
+	possible := c.possibleTypes(def)
+	byGraph := map[int][]string{}
+	for _, g := range graphs {
+		o := first[g]
 		for _, p := range possible {
-			if st := c.staticType(o); st == p || c.sg.PossibleIn(c.graphs[o.graph], st, p) {
-				types = append(types, p)
+			if st := c.staticType(o); st == p || c.sg.PossibleIn(c.graphs[g], st, p) {
+				byGraph[g] = append(byGraph[g], p)
 			}
 		}
-		byGraph[o.graph] = types
-		graphs = append(graphs, o.graph)
 	}
-	if len(graphs) < 2 || intersects(byGraph, graphs) {
+	if intersects(byGraph, graphs) {
 		return
 	}
 	slices.Sort(graphs)

@@ -50,7 +50,9 @@ func check(sg *supergraph.Supergraph, budget int) []*Error {
 }
 
 // checker holds what is memoized across the walk: interned options and provided selections,
-// key closures, condition results and edge results. None of it depends on the path.
+// key closures, condition results and edge results. None of it depends on the path, and all
+// of it is bounded by the schema: options by types x subgraphs x @provides selections x
+// label states met, edges by options x fields.
 type checker struct {
 	sg        *supergraph.Supergraph
 	graphs    []string
@@ -67,7 +69,8 @@ type checker struct {
 	collected  map[collectKey]bool
 	collecting map[collectKey]bool
 	advances   map[advanceKey]advanced
-	cuts       int // condition cycles broken; results computed across one are not memoized
+	possible   map[string][]string // object types of an abstract API type
+	cuts       int                 // condition cycles broken; results computed across one are not memoized
 
 	budget, used int
 	cut          bool
@@ -80,7 +83,7 @@ func newChecker(sg *supergraph.Supergraph, budget int) *checker {
 		optIDs: make(map[option]int32, 4*n), provs: []ast.SelectionSet{nil}, provIDs: map[*ast.Selection]int32{},
 		closures: make(map[closureKey][]int, 4*n), busy: map[closureKey]bool{},
 		collected: map[collectKey]bool{}, collecting: map[collectKey]bool{},
-		advances: make(map[advanceKey]advanced, 16*n), budget: budget,
+		advances: make(map[advanceKey]advanced, 16*n), possible: map[string][]string{}, budget: budget,
 	}
 	for _, g := range sg.Graphs {
 		c.graphs = append(c.graphs, g.Name)

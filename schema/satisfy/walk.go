@@ -98,7 +98,7 @@ func (w *walker) visitObject(s *state, def *ast.Definition) {
 }
 
 func (w *walker) visitAbstract(s *state, def *ast.Definition) {
-	for _, obj := range possibleTypes(w.c.sg.API, def) {
+	for _, obj := range w.c.possibleTypes(def) {
 		var next []int32
 		ok, blocked := false, false
 		for _, id := range s.opts {
@@ -117,13 +117,18 @@ func (w *walker) visitAbstract(s *state, def *ast.Definition) {
 	}
 }
 
-// possibleTypes lists the object types of an abstract API type, sorted by name.
-func possibleTypes(schema *ast.Schema, def *ast.Definition) []string {
+// possibleTypes lists the object types of an abstract API type, sorted by name. Memoized:
+// an interface every entity implements is met in many states.
+func (c *checker) possibleTypes(def *ast.Definition) []string {
+	if out, ok := c.possible[def.Name]; ok {
+		return out
+	}
 	var out []string
-	for _, p := range schema.GetPossibleTypes(def) {
+	for _, p := range c.sg.API.GetPossibleTypes(def) {
 		out = append(out, p.Name)
 	}
 	sort.Strings(out)
+	c.possible[def.Name] = out
 	return out
 }
 
