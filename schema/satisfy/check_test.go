@@ -68,6 +68,22 @@ func TestErrorText(t *testing.T) {
 	}
 }
 
+// TestConcurrent runs Check on one supergraph from several goroutines (go test -race): it
+// only reads the supergraph.
+func TestConcurrent(t *testing.T) {
+	sg := loadCase(t, "testdata/downcast-unreachable.graphql")
+	want := formatErrors(Check(sg))
+	done := make(chan string)
+	for i := 0; i < 4; i++ {
+		go func() { done <- formatErrors(Check(sg)) }()
+	}
+	for i := 0; i < 4; i++ {
+		if got := <-done; got != want {
+			t.Errorf("concurrent run differs:\n%s", got)
+		}
+	}
+}
+
 // TestDeterministic runs every golden case several times: memo tables are maps, and their
 // iteration order must never leak into the result.
 func TestDeterministic(t *testing.T) {

@@ -3,8 +3,8 @@
 // type through the subgraphs, or composition fails with a witness query and, per subgraph,
 // the reason it cannot reach the field.
 //
-// It sits after schema/compose's merge and before the supergraph is printed; it reads the
-// loaded model of schema/supergraph only. The files read as the walk:
+// It is the last stage of schema/compose, run on the printed supergraph once loaded again by
+// schema/supergraph (the model the planner reads too); it imports nothing else of Trellis. The files read as the walk:
 //
 //	satisfy.go  Error, Check, the memo tables and the step budget
 //	walk.go     the breadth-first walk over (API type, set of subgraph options)
