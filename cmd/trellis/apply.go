@@ -45,6 +45,7 @@ func (f *fileConfig) apply(cfg *executor.Config) error {
 	setPtr(&cfg.EntityCache.RedisTimeout, e.RedisTimeout)
 	setPtr(&cfg.EntityCache.RedisKeyPrefix, e.RedisKeyPrefix)
 	f.applyLimits(cfg)
+	cfg.Headers = f.Headers.config()
 	_, err := f.telemetry() // checked here, applied by serve, which builds the exporters
 	return err
 }

@@ -35,6 +35,7 @@ type fileConfig struct {
 	Resilience       *resilienceFile `yaml:"resilience"`
 	Telemetry        telemetryFile   `yaml:"telemetry"`
 	Traffic          trafficFile     `yaml:"traffic"`
+	Headers          headersFile     `yaml:"headers"`
 }
 
 // telemetryFile says where traces, metrics and logs go (docs/observability.md).
@@ -338,10 +339,10 @@ func configure(path string, environ []string, cfg *executor.Config) (*fileConfig
 		return nil, err
 	}
 	if err := file.apply(cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
+		return nil, file.locate(where, err)
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
+		return nil, file.locate(where, err)
 	}
 	if err := file.resilienceConfig().Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
