@@ -3,6 +3,7 @@ package compose
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -168,7 +169,7 @@ func validateSubgraph(doc *ast.SchemaDocument, n names) (*ast.Schema, error) {
 		dirs[d.Name] = true
 	}
 	defs := definitionsSDL(n, func(s string) bool { return types[s] }, func(s string) bool { return dirs[s] })
-	prelude, err := parser.ParseSchema(validator.Prelude)
+	prelude, err := preludeCopy()
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +182,36 @@ func validateSubgraph(doc *ast.SchemaDocument, n names) (*ast.Schema, error) {
 	full.Merge(doc)
 	full.Merge(fed)
 	return validator.ValidateSchemaDocument(full)
+}
+
+var prelude struct {
+	once sync.Once
+	doc  *ast.SchemaDocument
+	err  error
+}
+
+// preludeCopy returns the built-in definitions, parsed once: each call gets its own copies
+// of the definitions, which validation may extend.
+func preludeCopy() (*ast.SchemaDocument, error) {
+	prelude.once.Do(func() { prelude.doc, prelude.err = parser.ParseSchema(validator.Prelude) })
+	if prelude.err != nil {
+		return nil, prelude.err
+	}
+	out := &ast.SchemaDocument{}
+	for _, d := range prelude.doc.Definitions {
+		c := *d
+		c.Directives = append(ast.DirectiveList(nil), d.Directives...)
+		c.Fields = append(ast.FieldList(nil), d.Fields...)
+		c.EnumValues = append(ast.EnumValueList(nil), d.EnumValues...)
+		c.Interfaces = append([]string(nil), d.Interfaces...)
+		c.Types = append([]string(nil), d.Types...)
+		out.Definitions = append(out.Definitions, &c)
+	}
+	for _, d := range prelude.doc.Directives {
+		c := *d
+		out.Directives = append(out.Directives, &c)
+	}
+	return out, nil
 }
 
 func (sub *subgraph) readComposeDirectives(doc *ast.SchemaDocument) {
