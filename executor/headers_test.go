@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -297,5 +298,22 @@ func TestHeaderRulesConfig(t *testing.T) {
 	cfg.Headers.All.Request = []headers.RequestRule{{Set: &headers.Set{Name: "X-User", Claim: "sub"}}}
 	if err := cfg.Validate(); err == nil || err.Error() != "headers.all.request[0].set.claim: reading a claim needs authentication: configure auth.jwks, or set a value instead" {
 		t.Errorf("Validate = %v", err)
+	}
+	cfg.Headers = headers.Config{Subgraphs: map[string]headers.Section{
+		"nosuch":   {Request: []headers.RequestRule{{Set: &headers.Set{Name: "X-A", Value: "1"}}}},
+		"products": {Request: []headers.RequestRule{{Set: &headers.Set{Name: "X-A", Value: "1"}}}},
+	}}
+	var logged bytes.Buffer
+	sg, err := supergraph.Load("headers.graphql", cacheSupergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := executor.New(cfg, sg, nil, slog.New(slog.NewTextHandler(&logged, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw.Close()
+	if got := logged.String(); strings.Count(got, "headers.subgraphs names a subgraph") != 1 || !strings.Contains(got, "subgraph=nosuch") {
+		t.Errorf("log:\n%s", got)
 	}
 }
