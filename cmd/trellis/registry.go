@@ -4,15 +4,39 @@ import (
 	"context"
 	"errors"
 
+	"github.com/trellis-gql/trellis/schema/compose"
 	"github.com/trellis-gql/trellis/schema/diff"
 	"github.com/trellis-gql/trellis/schema/registry"
 )
 
-// registryOptions are the composer and the change classifier of `trellis serve --registry`.
-// Until the lead's registry.Federation() exists they are wired here: the classifier is
-// schema/diff's; the composer is composeNotBuilt until schema/compose lands.
+// registryOptions are the composer and the change classifier of `trellis serve --registry`:
+// schema/compose and schema/diff behind the registry's Composer and Differ. (The lead may
+// replace this with registry.Federation().)
 func registryOptions() registry.Options {
-	return registry.Options{Compose: composeNotBuilt, Diff: diffSupergraphs}
+	return registry.Options{Compose: composeFederation, Diff: diffSupergraphs}
+}
+
+// composeFederation adapts compose.Compose to the registry's Composer: composition errors
+// become problems, anything else an error.
+func composeFederation(ctx context.Context, subs []registry.Source) (string, []registry.Problem, error) {
+	in := make([]compose.Subgraph, len(subs))
+	for i, s := range subs {
+		in[i] = compose.Subgraph{Name: s.Name, URL: s.RoutingURL, SDL: s.SDL}
+	}
+	res, err := compose.Compose(in)
+	if err == nil {
+		return res.SDL, nil, nil
+	}
+	var errs compose.Errors
+	if !errors.As(err, &errs) {
+		return "", nil, err
+	}
+	problems := make([]registry.Problem, len(errs))
+	for i, e := range errs {
+		problems[i] = registry.Problem{Code: e.Code, Message: e.Message, Subgraph: e.Subgraph, Coordinate: e.Coordinate,
+			Line: e.Line, Column: e.Column}
+	}
+	return "", problems, nil
 }
 
 // diffSupergraphs adapts diff.Supergraphs to the registry's Differ.
@@ -26,10 +50,4 @@ func diffSupergraphs(oldSDL, newSDL string) ([]registry.Change, error) {
 		out[i] = registry.Change{Level: c.Level.String(), Code: c.Code, Coordinate: c.Coordinate, Message: c.Message}
 	}
 	return out, nil
-}
-
-// composeNotBuilt is the placeholder composer: it refuses every publication, saying why.
-// TODO(lead): replace with schema/compose (registry.Federation()).
-func composeNotBuilt(context.Context, []registry.Source) (string, []registry.Problem, error) {
-	return "", nil, errors.New("this build of trellis has no composer yet (schema/compose): the registry cannot compose supergraphs")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/trellis-gql/trellis/schema/registry/admin"
@@ -122,7 +123,8 @@ func registrySupergraph(args []string, stdout, stderr io.Writer) int {
 	})
 }
 
-// splitList splits a comma-separated flag value, dropping spaces and empty items.
+// splitList splits a comma-separated flag value, dropping spaces and empty items; sorted,
+// once each, as the registry keeps them.
 func splitList(s string) []string {
 	var out []string
 	for _, v := range strings.Split(s, ",") {
@@ -130,7 +132,8 @@ func splitList(s string) []string {
 			out = append(out, v)
 		}
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func nonNilStrings(s []string) []string {

@@ -21,10 +21,18 @@ import (
 	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
+// serve runs the gateway until SIGTERM or an interrupt.
 func serve(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	return serveContext(ctx, args, stdout, stderr)
+}
+
+// serveContext runs the gateway until ctx ends, then drains it.
+func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("supergraph", "", "supergraph SDL file to serve")
+	path := fs.String("supergraph", "", "supergraph SDL file to serve (not with --registry or --registry-url: the registry's is served)")
 	listen := fs.String("listen", "127.0.0.1:4000", "address to listen on")
 	dev := fs.Bool("dev", false, "development mode: query plans in responses on request")
 	drain := fs.Duration("drain-timeout", 10*time.Second, "how long SIGTERM waits for requests in flight")
@@ -175,12 +183,16 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		ReadTimeout:       30 * time.Second, // a client trickling its body cannot hold a connection forever
 		IdleTimeout:       120 * time.Second,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	go reload.watch(ctx, 2*time.Second)
 	ready := &readiness{flag: &tel.ready, loaded: sg != nil}
+	followed := make(chan struct{})
 	if src != nil {
-		go src.follow(ctx, reload, ready, file, log)
+		go func() {
+			defer close(followed)
+			src.follow(ctx, reload, ready, file, log)
+		}()
+	} else {
+		close(followed)
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -199,7 +211,9 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Shutdown(sctx)
+	<-followed // ends with ctx: no supergraph is swapped in after this
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintf(stderr, "trellis serve: shutdown: %v\n", err)
 		return 1
 	}

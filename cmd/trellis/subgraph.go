@@ -132,13 +132,13 @@ func subgraphCheck(args []string, stdout, stderr io.Writer) int {
 		printChanges(stdout, res.Changes)
 		switch {
 		case len(res.Problems) > 0:
-			fmt.Fprintf(stdout, "check failed: %s does not compose with the other subgraphs (%d errors)\n", in.Name, len(res.Problems))
+			fmt.Fprintf(stdout, "check failed: %s does not compose with the other subgraphs (%s)\n", in.Name, count(len(res.Problems), "composition error"))
 			return errReported
 		case res.Breaking:
 			fmt.Fprintf(stdout, "check failed: %s would break clients (publish needs --allow-breaking)\n", in.Name)
 			return errReported
 		}
-		fmt.Fprintf(stdout, "check passed: %s composes; %d changes, none breaking\n", in.Name, len(res.Changes))
+		fmt.Fprintf(stdout, "check passed: %s composes; %s, none breaking\n", in.Name, count(len(res.Changes), "change"))
 		return nil
 	})
 }
@@ -213,7 +213,7 @@ func subgraphHistory(args []string, stdout, stderr io.Writer) int {
 func reasons(p registry.Publication) string {
 	switch {
 	case len(p.Problems) > 0:
-		return fmt.Sprintf("%d composition errors: %s", len(p.Problems), p.Problems[0].Code)
+		return count(len(p.Problems), "composition error") + ": " + p.Problems[0].Code
 	case p.Status == registry.StatusRefused:
 		n := 0
 		for _, c := range p.Changes {
@@ -221,7 +221,7 @@ func reasons(p registry.Publication) string {
 				n++
 			}
 		}
-		return fmt.Sprintf("%d breaking changes", n)
+		return count(n, "breaking change")
 	}
 	return ""
 }
@@ -268,4 +268,12 @@ func version(v int64) string {
 		return "-"
 	}
 	return "v" + strconv.FormatInt(v, 10)
+}
+
+// count is "1 change" or "3 changes".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

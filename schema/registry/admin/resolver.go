@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -157,7 +158,9 @@ func (m mutation) CreateToken(ctx context.Context, team string, subgraphs []stri
 		return nil, err
 	}
 	m.s.log.Info("registry token created", "id", id, "team", team, "subgraphs", subgraphs, "by", p.Team)
-	return &graph.NewToken{ID: id, Secret: secret, Team: team, Subgraphs: subgraphs}, nil
+	names := slices.Clone(subgraphs)
+	slices.Sort(names)
+	return &graph.NewToken{ID: id, Secret: secret, Team: team, Subgraphs: slices.Compact(names)}, nil
 }
 
 func (m mutation) RevokeToken(ctx context.Context, id string) (bool, error) {

@@ -4,7 +4,7 @@
 //
 // The stand-in composer concatenates the subgraphs' SDLs, each after a comment naming it and
 // its routing URL; a subgraph whose SDL does not parse fails composition with an
-// INVALID_GRAPHQL problem at the parser's position. The stand-in classifier compares the
+// INVALID_GRAPHQL problem at the parser's position, and no subgraph at all with NO_SUBGRAPHS. The stand-in classifier compares the
 // Type.field coordinates of the object types: a coordinate gone is BREAKING FIELD_REMOVED, a
 // new one SAFE FIELD_ADDED.
 package admintest
@@ -72,6 +72,9 @@ func Start(t testing.TB) *Server {
 
 // Compose concatenates the sources, or reports those that do not parse.
 func Compose(_ context.Context, subgraphs []registry.Source) (string, []registry.Problem, error) {
+	if len(subgraphs) == 0 {
+		return "", []registry.Problem{{Code: "NO_SUBGRAPHS", Message: "there is no subgraph to compose: publish one"}}, nil
+	}
 	var b strings.Builder
 	var problems []registry.Problem
 	for _, s := range subgraphs {
