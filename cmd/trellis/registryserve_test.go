@@ -201,7 +201,10 @@ func TestServeFollowsRegistry(t *testing.T) {
 	}
 	c := admin.NewClient("http://"+reg.addr, testAdminToken, nil)
 	publishExamples(t, c, subs)
-	works := func() bool { code, body, _ := gw.query(demoQuery); return code == 200 && strings.Contains(body, `"shippingEstimate"`) }
+	works := func() bool {
+		code, body, _ := gw.query(demoQuery)
+		return code == 200 && strings.Contains(body, `"shippingEstimate"`)
+	}
 	eventually(t, "the gateway serves the registry's supergraph", works)
 	if st := gw.status("/ready"); st != http.StatusOK {
 		t.Fatalf("/ready: %d", st)
