@@ -37,6 +37,7 @@ func openPostgres(ctx context.Context, dsn string) (*postgresStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connecting: %w", err)
 	}
+	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(4)
 	return &postgresStore{sqlStore{db: db, d: postgresDialect, lock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgLockKey)}}, nil
 }

@@ -46,5 +46,6 @@ func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: opening %s: %w (is the directory there and writable?)", path, err)
 	}
+	db.SetMaxOpenConns(maxConns)
 	return &sqliteStore{sqlStore{db: db, d: sqliteDialect}}, nil
 }

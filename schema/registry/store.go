@@ -54,6 +54,9 @@ func (d dialect) rebind(query string) string {
 	return b.String()
 }
 
+// maxConns bounds each store's connection pool: one writer per registry plus readers.
+const maxConns = 16
+
 // sqlStore is what both stores share: the connection pool and the transaction plumbing.
 type sqlStore struct {
 	db *sql.DB
