@@ -54,6 +54,18 @@ func testWaitOtherProcess(t *testing.T, open opener) {
 			t.Fatalf("Wait in the other registry returned %+v; want version %d", sg, want)
 		}
 	}
+	// No one waits any more: the poller goroutine stops (within one interval).
+	for deadline := time.Now().Add(waitBound); ; time.Sleep(time.Millisecond) {
+		reader.w.mu.Lock()
+		polling, waiters := reader.w.polling, reader.w.waiters
+		reader.w.mu.Unlock()
+		if !polling && waiters == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the poller still runs with %d waiters", waiters)
+		}
+	}
 }
 
 func testWaitReturns(t *testing.T, open opener) {
