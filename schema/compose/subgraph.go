@@ -27,6 +27,9 @@ func buildSubgraph(in Subgraph, c *collector) *subgraph {
 		return nil
 	}
 	sub.readLinks(doc, c)
+	if !sub.normalizeRoots(doc, c) {
+		return nil
+	}
 	blocks, extended := readBlocks(doc, sub.names)
 	schema, err := validateSubgraph(doc, sub.names)
 	if err != nil {
