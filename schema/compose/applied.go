@@ -2,7 +2,6 @@ package compose
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -18,11 +17,8 @@ type applied struct {
 // mergeApplied merges the directives the supergraph carries over from the sources of one
 // element: @inaccessible (returned as hidden), @tag, the auth directives, @cost, @listSize,
 // @deprecated and @composeDirective-named ones, in that order.
-func (m *merger) mergeApplied(srcs []applied) (out []string, hidden bool) {
+func (m *merger) mergeApplied(srcs []applied) (out []string, hidden bool, auth authReq) {
 	var tags []string
-	var authenticated bool
-	var scopes, policies [][]string
-	haveScopes, havePolicies := false, false
 	cost, haveCost := 0, false
 	var list *listSize
 	deprecated := ""
@@ -39,11 +35,11 @@ func (m *merger) mergeApplied(srcs []applied) (out []string, hidden bool) {
 					tags = append(tags, t)
 				}
 			case n.dir("authenticated"):
-				authenticated = true
+				auth = auth.and(authReq{authenticated: true})
 			case n.dir("requiresScopes"):
-				scopes, haveScopes = andLists(scopes, haveScopes, stringLists(d, "scopes")), true
+				auth = auth.and(authReq{scopes: stringLists(d, "scopes"), haveScopes: true})
 			case n.dir("policy"):
-				policies, havePolicies = andLists(policies, havePolicies, stringLists(d, "policies")), true
+				auth = auth.and(authReq{policies: stringLists(d, "policies"), havePolicies: true})
 			case n.dir("cost"):
 				if w, err := strconv.Atoi(argString(d, "weight")); err == nil && (!haveCost || w > cost) {
 					cost, haveCost = w, true
@@ -73,18 +69,7 @@ func (m *merger) mergeApplied(srcs []applied) (out []string, hidden bool) {
 		m.uses["tag"] = true
 	}
 	out = append(out, tags...)
-	if authenticated {
-		m.uses["authenticated"] = true
-		out = append(out, "@authenticated")
-	}
-	if haveScopes {
-		m.uses["requiresScopes"] = true
-		out = append(out, "@requiresScopes(scopes: "+printLists(scopes)+")")
-	}
-	if havePolicies {
-		m.uses["policy"] = true
-		out = append(out, "@policy(policies: "+printLists(policies)+")")
-	}
+	out = append(out, m.authDirectives(auth)...)
 	if haveCost {
 		m.uses["cost"] = true
 		out = append(out, fmt.Sprintf("@cost(weight: %d)", cost))
@@ -96,7 +81,7 @@ func (m *merger) mergeApplied(srcs []applied) (out []string, hidden bool) {
 	if deprecated != "" {
 		out = append(out, deprecated)
 	}
-	return append(out, composed...), hidden
+	return append(out, composed...), hidden, auth
 }
 
 func (m *merger) typeDirectives(t *mtype) {
@@ -104,7 +89,7 @@ func (m *merger) typeDirectives(t *mtype) {
 	for _, s := range t.sources {
 		srcs = append(srcs, applied{s.sub, s.def.Directives})
 	}
-	t.directives, t.hidden = m.mergeApplied(srcs)
+	t.directives, t.hidden, t.auth = m.mergeApplied(srcs)
 }
 
 func (m *merger) fieldDirectives(f *mfield) {
@@ -115,7 +100,7 @@ func (m *merger) fieldDirectives(f *mfield) {
 		}
 		srcs = append(srcs, applied{s.parent.sub, s.def.Directives})
 	}
-	f.directives, f.hidden = m.mergeApplied(srcs)
+	f.directives, f.hidden, f.auth = m.mergeApplied(srcs)
 }
 
 func (m *merger) argDirectives(a *marg, defs []*ast.ArgumentDefinition, srcs []*sfield) {
@@ -123,7 +108,7 @@ func (m *merger) argDirectives(a *marg, defs []*ast.ArgumentDefinition, srcs []*
 	for i, d := range defs {
 		list = append(list, applied{srcs[i].parent.sub, d.Directives})
 	}
-	a.directives, a.hidden = m.mergeApplied(list)
+	a.directives, a.hidden, _ = m.mergeApplied(list)
 }
 
 func (m *merger) valueDirectives(t *mtype, v *mvalue) {
@@ -131,7 +116,7 @@ func (m *merger) valueDirectives(t *mtype, v *mvalue) {
 	for i, d := range v.sources {
 		list = append(list, applied{t.sources[indexOfSub(t, v.graphs[i])].sub, d.Directives})
 	}
-	v.directives, v.hidden = m.mergeApplied(list)
+	v.directives, v.hidden, _ = m.mergeApplied(list)
 }
 
 func indexOfSub(t *mtype, name string) int {
@@ -161,54 +146,6 @@ func stringLists(d *ast.Directive, name string) [][]string {
 		out = append(out, and)
 	}
 	return out
-}
-
-// andLists combines two OR-of-AND requirement lists so that both must hold:
-// [[a],[b]] AND [[c]] = [[a,c],[b,c]].
-func andLists(have [][]string, ok bool, next [][]string) [][]string {
-	if !ok {
-		return dedupLists(next)
-	}
-	var out [][]string
-	for _, a := range have {
-		for _, b := range next {
-			var both []string
-			for _, x := range append(append([]string{}, a...), b...) {
-				if !contains(both, x) {
-					both = append(both, x)
-				}
-			}
-			out = append(out, both)
-		}
-	}
-	return dedupLists(out)
-}
-
-func dedupLists(lists [][]string) [][]string {
-	var out [][]string
-	seen := map[string]bool{}
-	for _, l := range lists {
-		k := append([]string{}, l...)
-		sort.Strings(k)
-		key := strings.Join(k, "\x00")
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-func printLists(lists [][]string) string {
-	var outer []string
-	for _, l := range lists {
-		var inner []string
-		for _, s := range l {
-			inner = append(inner, quote(s))
-		}
-		outer = append(outer, "["+strings.Join(inner, ", ")+"]")
-	}
-	return "[" + strings.Join(outer, ", ") + "]"
 }
 
 // listSize is a merged @listSize.

@@ -19,8 +19,9 @@ type mtype struct {
 	fields      []*mfield
 	values      []*mvalue
 	joins       []string // @join__implements, @join__type, @join__unionMember
-	directives  []string // @inaccessible, @tag, auth, cost, composed directives
+	directives  []string // @tag, auth, cost, composed directives
 	hidden      bool     // @inaccessible
+	auth        authReq  // the auth directives among directives
 }
 
 // mfield is one field (or input field) of a supergraph type.
@@ -34,6 +35,7 @@ type mfield struct {
 	joins       []string // @join__field directives; nil when every subgraph has it the same way
 	directives  []string
 	hidden      bool
+	auth        authReq // the auth directives among directives
 	// fromInterfaceObject marks a field copied from an @interfaceObject onto an
 	// implementation: printed with a bare @join__field.
 	fromInterfaceObject bool
@@ -127,8 +129,10 @@ func (m *merger) merge() {
 	}
 	m.mergeEnums()
 	m.copyInterfaceObjectFields()
+	m.propagateAuth()
 	m.checkSharing()
 	m.checkInterfaces()
+	m.checkTransitiveAuth()
 	m.checkQueries()
 	m.mergeDirectiveDefinitions()
 	m.checkInaccessible()
