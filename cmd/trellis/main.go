@@ -13,10 +13,13 @@ const usage = `trellis: a GraphQL federation gateway
 
 Usage:
   trellis serve --supergraph FILE [--listen 127.0.0.1:4000] [--dev] [--dedup] [--pprof ADDR]
+  trellis serve --registry [--registry-store DSN]   gateway plus schema registry (./trellis.db, or postgres://...)
+  trellis serve --registry-url URL                 a gateway following a remote registry
   trellis plan  --supergraph FILE --query FILE [--operation-name NAME] [--variables JSON] [--json]
   trellis compose --config supergraph.yaml         compose subgraph schemas into a supergraph (stdout)
-  trellis subgraph publish | check | list | history | rollback | remove   talk to a registry
-  trellis registry token create                    team tokens of a registry
+  trellis subgraph publish | check | list | history | versions | rollback | remove   talk to a registry
+  trellis registry token create | list | revoke    team tokens of a registry (admin token)
+  trellis registry supergraph                      the registry's current supergraph SDL
   trellis demo  [--listen 127.0.0.1:4000]         the examples in the mesh, the gateway and the playground, in one process
   trellis config validate --config FILE            check a configuration (and TRELLIS_ overrides) without serving
   trellis ca    init | issue | rotate | retire     the mesh's CA and SPIFFE certificates

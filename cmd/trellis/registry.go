@@ -10,8 +10,7 @@ import (
 )
 
 // registryOptions are the composer and the change classifier of `trellis serve --registry`:
-// schema/compose and schema/diff behind the registry's Composer and Differ. (The lead may
-// replace this with registry.Federation().)
+// schema/compose and schema/diff behind the registry's Composer and Differ.
 func registryOptions() registry.Options {
 	return registry.Options{Compose: composeFederation, Diff: diffSupergraphs}
 }
