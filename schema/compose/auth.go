@@ -231,7 +231,7 @@ func (m *merger) checkTransitiveAuth() {
 				have := t.auth.and(f.auth)
 				need := authReq{}
 				var reached []string
-				m.walkMerged(t.name, s.requires.sel, func(_ *mtype, g *mfield, c string) {
+				m.walkSelected(t.name, s.requires.sel, func(g *mfield, c string, _ *ast.Field) {
 					r := g.auth
 					if rt := m.types[g.typ.Name()]; rt != nil {
 						r = r.and(rt.auth)
@@ -260,36 +260,4 @@ func transitiveAuthMessage(coord, raw string, reached []string, need, have authR
 	return "Field \"" + coord + "\" does not specify the @authenticated, @requiresScopes and/or @policy requirements needed to read " +
 		what + ", which its @requires(fields: " + quote(raw) + ") needs: it must ask at least " + need.String() +
 		" (the field and its type ask " + have.String() + "). Add the missing requirements to the field."
-}
-
-// walkMerged calls field for every field sel selects from supergraph type typeName (nested
-// selections included) with its coordinate, and cond for each inline fragment's type.
-// Fields the supergraph does not have are skipped.
-func (m *merger) walkMerged(typeName string, sel ast.SelectionSet, field func(t *mtype, f *mfield, coord string), cond func(t *mtype)) {
-	t := m.types[typeName]
-	if t == nil {
-		return
-	}
-	for _, s := range sel {
-		switch s := s.(type) {
-		case *ast.Field:
-			f := fieldNamed(t.fields, s.Name)
-			if f == nil {
-				continue
-			}
-			field(t, f, t.name+"."+f.name)
-			if len(s.SelectionSet) > 0 {
-				m.walkMerged(f.typ.Name(), s.SelectionSet, field, cond)
-			}
-		case *ast.InlineFragment:
-			name := s.TypeCondition
-			if name == "" {
-				name = typeName
-			}
-			if ct := m.types[name]; ct != nil && cond != nil {
-				cond(ct)
-			}
-			m.walkMerged(name, s.SelectionSet, field, cond)
-		}
-	}
 }

@@ -132,6 +132,7 @@ func (m *merger) merge() {
 	m.propagateAuth()
 	m.checkSharing()
 	m.checkInterfaces()
+	m.checkRequiresArguments()
 	m.checkTransitiveAuth()
 	m.checkQueries()
 	m.mergeDirectiveDefinitions()
