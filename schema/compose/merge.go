@@ -113,6 +113,7 @@ func (m *merger) merge() {
 		return
 	}
 	m.relations()
+	m.checkInterfaceObjectSubgraphs()
 	m.applyOverrides()
 	for _, name := range m.order {
 		t := m.types[name]
