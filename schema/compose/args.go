@@ -41,7 +41,7 @@ func (m *merger) mergeArgs(coord string, srcs []*sfield) []*marg {
 			m.c.report("FIELD_ARGUMENT_TYPE_MISMATCH", nil, argCoord, nil,
 				"Type of argument %q is incompatible across subgraphs: it has %s. Use the same type (nullability may differ).", argCoord, typesBySubgraph(types, subs))
 		}
-		a.typ, a.description = typ, firstDescription(descs...)
+		a.typ, a.description = typ, m.mergeDescription(argCoord, descs, subs)
 		a.defValue = m.mergeDefault("FIELD_ARGUMENT_DEFAULT_MISMATCH", argCoord, defaults(defs), subs)
 		m.argDirectives(a, defs, subsOf[name])
 		out = append(out, a)

@@ -38,7 +38,7 @@ func (m *merger) typeJoins(t *mtype) {
 			t.joins = append(t.joins, fmt.Sprintf("@join__implements(graph: %s, interface: %q)", g, i))
 		}
 	}
-	t.description = firstDescription(descs...)
+	t.description = m.mergeDescription(t.name, descs, typeSubs(t))
 	for _, s := range t.sources {
 		g := m.enum[s.sub.name]
 		extra := ""
@@ -104,7 +104,7 @@ func (m *merger) mergeField(t *mtype, srcs []*sfield) *mfield {
 	for _, s := range srcs {
 		descs = append(descs, s.def.Description)
 	}
-	f.description = firstDescription(descs...)
+	f.description = m.mergeDescription(coord, descs, subNames(srcs))
 	f.args = m.mergeArgs(coord, resolving)
 	f.joins = m.fieldJoins(t, f)
 	m.fieldDirectives(f)

@@ -40,7 +40,7 @@ func (m *merger) mergeInput(t *mtype) {
 			descs = append(descs, s.def.Description)
 			defs = append(defs, s.def.DefaultValue)
 		}
-		f.description = firstDescription(descs...)
+		f.description = m.mergeDescription(coord, descs, subs)
 		f.defValue = m.mergeDefault("INPUT_FIELD_DEFAULT_MISMATCH", coord, defs, subs)
 		f.joins = m.fieldJoins(t, f)
 		m.fieldDirectives(f)
@@ -172,6 +172,11 @@ func (m *merger) mergeEnum(t *mtype, u *enumUsage) {
 				continue
 			}
 		}
+		var descs []string
+		for _, d := range v.sources {
+			descs = append(descs, d.Description)
+		}
+		v.description = m.mergeDescription(t.name+"."+v.name, descs, v.graphs)
 		m.valueDirectives(t, v)
 		t.values = append(t.values, v)
 	}
