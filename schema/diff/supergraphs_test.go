@@ -56,7 +56,7 @@ func TestSupergraphs(t *testing.T) {
 			[]string{"BREAKING ARG_REMOVED Query.topProducts(first:)"}},
 		{"field moved between subgraphs", ex, replace(t, ex, "name: String @join__field(graph: PRODUCTS)", "name: String @join__field(graph: INVENTORY)"), nil},
 		{"field resolved by one more subgraph", ex, replace(t, ex, "name: String @join__field(graph: PRODUCTS)", "name: String @join__field(graph: PRODUCTS) @join__field(graph: INVENTORY)"), nil},
-		{"field removed", ex, replace(t, ex, "    birthday: Int @join__field(graph: ACCOUNTS)\n", ""),
+		{"field removed", ex, replace(t, ex, "  birthday: Int @join__field(graph: ACCOUNTS)\n", ""),
 			[]string{"BREAKING FIELD_REMOVED User.birthday"}},
 		{"default changed", ex, replace(t, ex, "topProducts(first: Int = 5)", "topProducts(first: Int = 10)"),
 			[]string{"DANGEROUS ARG_DEFAULT_CHANGED Query.topProducts(first:)"}},

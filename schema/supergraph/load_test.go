@@ -82,7 +82,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unsupported execution spec",
 			strings.Replace(base, `@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)`,
 				`@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) @link(url: "https://specs.example.com/magic/v1.0", for: EXECUTION)`, 1),
-			`bad.graphql:3:71: https://specs.example.com/magic/v1.0 is linked for EXECUTION, but Trellis does not implement the "magic" spec`},
+			`bad.graphql:3:69: https://specs.example.com/magic/v1.0 is linked for EXECUTION, but Trellis does not implement the "magic" spec`},
 		{"unsupported security spec",
 			strings.Replace(base, `@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)`,
 				`@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) @link(url: "https://example.com/rbac/v0.1", for: SECURITY)`, 1),
@@ -90,7 +90,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unsupported join version",
 			strings.Replace(base, "join/v0.3", "join/v0.9", 1),
 			`https://specs.apollo.dev/join/v0.9 is linked for EXECUTION, but Trellis implements only versions 0.1, 0.2, 0.3, 0.4, 0.5 of "join"`},
-		{"unknown graph", strings.Replace(base, "@join__field(graph: ACCOUNTS)\n    user(", "@join__field(graph: NOPE)\n    user(", 1),
+		{"unknown graph", strings.Replace(base, "@join__field(graph: ACCOUNTS)\n  user(", "@join__field(graph: NOPE)\n  user(", 1),
 			"graph NOPE is not a value of join__Graph"},
 		{"bad field set", strings.Replace(base, `requires: "price weight"`, `requires: "price {"`, 1),
 			`field set "price {" on Product does not parse`},
@@ -122,7 +122,7 @@ func TestLoadErrors(t *testing.T) {
 func TestInaccessibleLeavesAPI(t *testing.T) {
 	sdl := strings.Replace(fixture(t), `@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)`,
 		`@link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) @link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)`, 1)
-	sdl = strings.Replace(sdl, "    birthday: Int @join__field(graph: ACCOUNTS)", "    birthday: Int @join__field(graph: ACCOUNTS) @inaccessible", 1)
+	sdl = strings.Replace(sdl, "  birthday: Int @join__field(graph: ACCOUNTS)", "  birthday: Int @join__field(graph: ACCOUNTS) @inaccessible", 1)
 	sdl += "\ndirective @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION\n"
 	sg, err := supergraph.Load("s.graphql", sdl)
 	if err != nil {
