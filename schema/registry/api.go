@@ -73,6 +73,30 @@ type Options struct {
 	// PollInterval is how often Wait re-reads the store for versions published by other
 	// processes. Zero means 1s.
 	PollInterval time.Duration
+	// ValidatePolicy checks a traffic policy document before PublishPolicy stores it; its
+	// error (which should name lines of the document) is returned wrapped in ErrInvalid. The
+	// registry cannot know the gateway's configuration, so the program embedding it supplies
+	// this. Nil: PublishPolicy refuses every document. It must be safe for concurrent use and
+	// must not block; it is called with the registry's write lock held.
+	ValidatePolicy PolicyValidator
+}
+
+// PolicyValidator checks a policy document; nil means it is valid.
+type PolicyValidator func(doc string) error
+
+// PolicyVersion is one published version of the central traffic policy: a YAML document that
+// gateways following the registry merge under their local configuration
+// (docs/central-policy.md).
+type PolicyVersion struct {
+	// Version increases by one with every policy that differs from the latest one.
+	Version int64
+	// Document is the policy as published (YAML), byte for byte.
+	Document string
+	// Hash is the SHA-256 of Document, in hex.
+	Hash      string
+	CreatedAt time.Time
+	// CreatedBy is the team of the token that published it ("admin").
+	CreatedBy string
 }
 
 // Principal is who a call acts for: the admin or a team token.

@@ -60,6 +60,18 @@ var migrations = []migration{{
 		)`,
 		`CREATE INDEX publications_by_subgraph ON publications (subgraph, id)`,
 	},
+}, {
+	version: 2,
+	statements: []string{
+		// The central traffic policy's versions (docs/central-policy.md).
+		`CREATE TABLE policies (
+			version BIGINT PRIMARY KEY,
+			document TEXT NOT NULL,
+			hash TEXT NOT NULL,
+			created_at BIGINT NOT NULL,
+			created_by TEXT NOT NULL
+		)`,
+	},
 }}
 
 // migrate brings the store's schema to the latest version, in one locked transaction, so
