@@ -73,15 +73,9 @@ func (q query) Supergraph(ctx context.Context) (*registry.Supergraph, error) {
 // SupergraphAfter waits for a supergraph newer than version, at most timeoutSeconds (capped at
 // MaxPoll; 0 answers at once), then answers with the latest one. Server.Close ends the wait.
 func (q query) SupergraphAfter(ctx context.Context, version int, timeoutSeconds *int) (*registry.Supergraph, error) {
-	wait := defaultPoll
-	if timeoutSeconds != nil {
-		if *timeoutSeconds < 0 {
-			return nil, badInput("supergraphAfter: timeoutSeconds %d is negative: give 0 to 60", *timeoutSeconds)
-		}
-		wait = min(time.Duration(*timeoutSeconds)*time.Second, MaxPoll)
-	}
-	if version < 0 {
-		return nil, badInput("supergraphAfter: version %d is negative: give the version served, 0 for none", version)
+	wait, err := pollWindow("supergraphAfter", version, timeoutSeconds)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()

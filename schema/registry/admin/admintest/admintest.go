@@ -6,7 +6,8 @@
 // its routing URL; a subgraph whose SDL does not parse fails composition with an
 // INVALID_GRAPHQL problem at the parser's position, and no subgraph at all with NO_SUBGRAPHS. The stand-in classifier compares the
 // Type.field coordinates of the object types: a coordinate gone is BREAKING FIELD_REMOVED, a
-// new one SAFE FIELD_ADDED.
+// new one SAFE FIELD_ADDED. The stand-in policy validator accepts a YAML mapping whose keys
+// are sections a policy may set (see ValidatePolicy).
 package admintest
 
 import (
@@ -23,6 +24,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+	"gopkg.in/yaml.v3"
 )
 
 // AdminToken is the admin token of the registries Open makes.
@@ -30,7 +32,7 @@ const AdminToken = "admintest-admin-token-0123456789"
 
 // Options has the stand-in composer and classifier.
 func Options() registry.Options {
-	return registry.Options{Compose: Compose, Diff: Diff, AdminToken: AdminToken}
+	return registry.Options{Compose: Compose, Diff: Diff, ValidatePolicy: ValidatePolicy, AdminToken: AdminToken}
 }
 
 // Open opens a registry with Options on a SQLite file in t.TempDir, bootstrapped with
@@ -149,4 +151,26 @@ func fields(sdl string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
+}
+
+// policySections are the top-level keys ValidatePolicy accepts.
+var policySections = []string{"cost", "headers", "limits", "rate_limit", "resilience", "timeouts", "traffic"}
+
+// ValidatePolicy stands in for the gateway's policy check: the document must be a YAML
+// mapping of known sections; errors name the line and column, as "policy:LINE:COL: ...".
+func ValidatePolicy(doc string) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+		return fmt.Errorf("policy: %v", err)
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return fmt.Errorf("policy:1:1: the policy is a mapping of sections (%s)", strings.Join(policySections, ", "))
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; !slices.Contains(policySections, k.Value) {
+			return fmt.Errorf("policy:%d:%d: key %q is not a policy section (%s)", k.Line, k.Column, k.Value, strings.Join(policySections, ", "))
+		}
+	}
+	return nil
 }

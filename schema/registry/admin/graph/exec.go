@@ -54,11 +54,12 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateToken func(childComplexity int, team string, subgraphs []string) int
-		Publish     func(childComplexity int, input registry.Input, allowBreaking *bool) int
-		Remove      func(childComplexity int, name string, allowBreaking *bool) int
-		RevokeToken func(childComplexity int, id string) int
-		Rollback    func(childComplexity int, name string, toVersion int, allowBreaking *bool) int
+		CreateToken   func(childComplexity int, team string, subgraphs []string) int
+		Publish       func(childComplexity int, input registry.Input, allowBreaking *bool) int
+		PublishPolicy func(childComplexity int, document string) int
+		Remove        func(childComplexity int, name string, allowBreaking *bool) int
+		RevokeToken   func(childComplexity int, id string) int
+		Rollback      func(childComplexity int, name string, toVersion int, allowBreaking *bool) int
 	}
 
 	NewToken struct {
@@ -66,6 +67,20 @@ type ComplexityRoot struct {
 		Secret    func(childComplexity int) int
 		Subgraphs func(childComplexity int) int
 		Team      func(childComplexity int) int
+	}
+
+	Policy struct {
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Document  func(childComplexity int) int
+		Hash      func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	PolicyPublishResult struct {
+		Changed func(childComplexity int) int
+		Message func(childComplexity int) int
+		Policy  func(childComplexity int) int
 	}
 
 	Publication struct {
@@ -90,6 +105,9 @@ type ComplexityRoot struct {
 	Query struct {
 		Check           func(childComplexity int, input registry.Input) int
 		History         func(childComplexity int, name *string, limit *int) int
+		Policy          func(childComplexity int) int
+		PolicyAfter     func(childComplexity int, version int, timeoutSeconds *int) int
+		PolicyVersions  func(childComplexity int, limit *int) int
 		Subgraph        func(childComplexity int, name string) int
 		Subgraphs       func(childComplexity int) int
 		Supergraph      func(childComplexity int) int
@@ -146,6 +164,7 @@ type MutationResolver interface {
 	Rollback(ctx context.Context, name string, toVersion int, allowBreaking *bool) (*registry.Result, error)
 	CreateToken(ctx context.Context, team string, subgraphs []string) (*NewToken, error)
 	RevokeToken(ctx context.Context, id string) (bool, error)
+	PublishPolicy(ctx context.Context, document string) (*PolicyPublishResult, error)
 }
 type PublicationResolver interface {
 	ID(ctx context.Context, obj *registry.Publication) (string, error)
@@ -160,6 +179,9 @@ type QueryResolver interface {
 	Check(ctx context.Context, input registry.Input) (*registry.CheckResult, error)
 	Whoami(ctx context.Context) (*registry.Principal, error)
 	Tokens(ctx context.Context) ([]registry.Principal, error)
+	Policy(ctx context.Context) (*registry.PolicyVersion, error)
+	PolicyVersions(ctx context.Context, limit *int) ([]registry.PolicyVersion, error)
+	PolicyAfter(ctx context.Context, version int, timeoutSeconds *int) (*registry.PolicyVersion, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -258,6 +280,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Publish(childComplexity, args["input"].(registry.Input), args["allowBreaking"].(*bool)), true
+	case "Mutation.publishPolicy":
+		if e.ComplexityRoot.Mutation.PublishPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishPolicy(childComplexity, args["document"].(string)), true
 	case "Mutation.remove":
 		if e.ComplexityRoot.Mutation.Remove == nil {
 			break
@@ -316,6 +349,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NewToken.Team(childComplexity), true
+
+	case "Policy.createdAt":
+		if e.ComplexityRoot.Policy.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.CreatedAt(childComplexity), true
+	case "Policy.createdBy":
+		if e.ComplexityRoot.Policy.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.CreatedBy(childComplexity), true
+	case "Policy.document":
+		if e.ComplexityRoot.Policy.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Document(childComplexity), true
+	case "Policy.hash":
+		if e.ComplexityRoot.Policy.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Hash(childComplexity), true
+	case "Policy.version":
+		if e.ComplexityRoot.Policy.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Policy.Version(childComplexity), true
+
+	case "PolicyPublishResult.changed":
+		if e.ComplexityRoot.PolicyPublishResult.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyPublishResult.Changed(childComplexity), true
+	case "PolicyPublishResult.message":
+		if e.ComplexityRoot.PolicyPublishResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyPublishResult.Message(childComplexity), true
+	case "PolicyPublishResult.policy":
+		if e.ComplexityRoot.PolicyPublishResult.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyPublishResult.Policy(childComplexity), true
 
 	case "Publication.action":
 		if e.ComplexityRoot.Publication.Action == nil {
@@ -420,6 +503,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.History(childComplexity, args["name"].(*string), args["limit"].(*int)), true
 
+	case "Query.policy":
+		if e.ComplexityRoot.Query.Policy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Policy(childComplexity), true
+	case "Query.policyAfter":
+		if e.ComplexityRoot.Query.PolicyAfter == nil {
+			break
+		}
+
+		args, err := ec.field_Query_policyAfter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PolicyAfter(childComplexity, args["version"].(int), args["timeoutSeconds"].(*int)), true
+	case "Query.policyVersions":
+		if e.ComplexityRoot.Query.PolicyVersions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_policyVersions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PolicyVersions(childComplexity, args["limit"].(*int)), true
 	case "Query.subgraph":
 		if e.ComplexityRoot.Query.Subgraph == nil {
 			break
@@ -744,6 +855,15 @@ type Query {
   whoami: Token!
   "Every token (admin token only); secrets are never shown again."
   tokens: [Token!]!
+  "The latest central traffic policy; null before the first (docs/central-policy.md)."
+  policy: Policy
+  "The stored policy versions, newest first. limit: at most this many (1 to 1000)."
+  policyVersions(limit: Int = 20): [Policy!]!
+  """
+  Long poll for gateways: answers as soon as a policy newer than version exists, or after
+  timeoutSeconds (0 to 60) with the latest one (null if there is none yet), as supergraphAfter.
+  """
+  policyAfter(version: Int!, timeoutSeconds: Int = 30): Policy
 }
 
 type Mutation {
@@ -764,6 +884,35 @@ type Mutation {
   createToken(team: String!, subgraphs: [String!]!): NewToken!
   "Revokes a token at once (admin token only). True when it was revoked."
   revokeToken(id: ID!): Boolean!
+  """
+  Publishes the central traffic policy (admin token only): a YAML document with the traffic
+  sections of trellis.yaml, which every gateway following this registry merges under its own
+  file. A document the registry's validator refuses is an error (BAD_USER_INPUT, naming its
+  lines) and stores nothing; the same document as the latest stores nothing (changed false).
+  """
+  publishPolicy(document: String!): PolicyPublishResult!
+}
+
+"One version of the central traffic policy."
+type Policy {
+  "Grows by one with each policy that differs from the latest."
+  version: Int!
+  "The YAML document, as published."
+  document: String!
+  "SHA-256 of document, hex."
+  hash: String!
+  createdAt: Time!
+  "The team of the token that published it."
+  createdBy: String!
+}
+
+type PolicyPublishResult {
+  "The new version, or the latest when changed is false."
+  policy: Policy!
+  "False when the document is the latest one's: nothing was stored."
+  changed: Boolean!
+  "One line for people."
+  message: String!
 }
 
 "A subgraph to publish or check."
@@ -936,6 +1085,34 @@ func (ec *executionContext) childFields_NewToken(ctx context.Context, field grap
 		return ec.fieldContext_NewToken_subgraphs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NewToken", field.Name)
+}
+
+func (ec *executionContext) childFields_Policy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_Policy_version(ctx, field)
+	case "document":
+		return ec.fieldContext_Policy_document(ctx, field)
+	case "hash":
+		return ec.fieldContext_Policy_hash(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Policy_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Policy_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Policy", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyPublishResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "policy":
+		return ec.fieldContext_PolicyPublishResult_policy(ctx, field)
+	case "changed":
+		return ec.fieldContext_PolicyPublishResult_changed(ctx, field)
+	case "message":
+		return ec.fieldContext_PolicyPublishResult_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyPublishResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Publication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1186,6 +1363,20 @@ func (ec *executionContext) field_Mutation_createToken_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publish_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1321,6 +1512,42 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_policyAfter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "timeoutSeconds",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeoutSeconds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_policyVersions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
 	return args, nil
 }
 
@@ -1893,6 +2120,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeToken(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_publishPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishPolicy(ctx, fc.Args["document"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PolicyPublishResult) graphql.Marshaler {
+			return ec.marshalNPolicyPublishResult2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚋadminᚋgraphᚐPolicyPublishResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyPublishResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NewToken_id(ctx context.Context, field graphql.CollectedField, obj *NewToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1983,6 +2254,199 @@ func (ec *executionContext) _NewToken_subgraphs(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_NewToken_subgraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NewToken", field, false, false, "String")
+}
+
+func (ec *executionContext) _Policy_version(ctx context.Context, field graphql.CollectedField, obj *registry.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Policy_document(ctx context.Context, field graphql.CollectedField, obj *registry.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
+}
+
+func (ec *executionContext) _Policy_hash(ctx context.Context, field graphql.CollectedField, obj *registry.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
+}
+
+func (ec *executionContext) _Policy_createdAt(ctx context.Context, field graphql.CollectedField, obj *registry.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Policy_createdBy(ctx context.Context, field graphql.CollectedField, obj *registry.PolicyVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Policy_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Policy_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Policy", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyPublishResult_policy(ctx context.Context, field graphql.CollectedField, obj *PolicyPublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyPublishResult_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Policy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.PolicyVersion) graphql.Marshaler {
+			return ec.marshalNPolicy2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyPublishResult_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyPublishResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PolicyPublishResult_changed(ctx context.Context, field graphql.CollectedField, obj *PolicyPublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyPublishResult_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyPublishResult_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyPublishResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PolicyPublishResult_message(ctx context.Context, field graphql.CollectedField, obj *PolicyPublishResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyPublishResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyPublishResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyPublishResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Publication_id(ctx context.Context, field graphql.CollectedField, obj *registry.Publication) (ret graphql.Marshaler) {
@@ -2664,6 +3128,126 @@ func (ec *executionContext) fieldContext_Query_tokens(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Token(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Policy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.PolicyVersion) graphql.Marshaler {
+			return ec.marshalOPolicy2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policyVersions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policyVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PolicyVersions(ctx, fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []registry.PolicyVersion) graphql.Marshaler {
+			return ec.marshalNPolicy2ᚕgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policyVersions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_policyVersions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_policyAfter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_policyAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PolicyAfter(ctx, fc.Args["version"].(int), fc.Args["timeoutSeconds"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.PolicyVersion) graphql.Marshaler {
+			return ec.marshalOPolicy2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_policyAfter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Policy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_policyAfter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4528,6 +5112,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4573,6 +5164,102 @@ func (ec *executionContext) _NewToken(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "subgraphs":
 			out.Values[i] = ec._NewToken_subgraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyImplementors = []string{"Policy"}
+
+func (ec *executionContext) _Policy(ctx context.Context, sel ast.SelectionSet, obj *registry.PolicyVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Policy")
+		case "version":
+			out.Values[i] = ec._Policy_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "document":
+			out.Values[i] = ec._Policy_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hash":
+			out.Values[i] = ec._Policy_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Policy_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdBy":
+			out.Values[i] = ec._Policy_createdBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var policyPublishResultImplementors = []string{"PolicyPublishResult"}
+
+func (ec *executionContext) _PolicyPublishResult(ctx context.Context, sel ast.SelectionSet, obj *PolicyPublishResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyPublishResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyPublishResult")
+		case "policy":
+			out.Values[i] = ec._PolicyPublishResult_policy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._PolicyPublishResult_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._PolicyPublishResult_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4787,6 +5474,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tokens(ctx, field)
+				})
+		case "policy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policy(ctx, field)
+				})
+		case "policyVersions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policyVersions(ctx, field)
+				})
+		case "policyAfter":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_policyAfter(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -5518,6 +6223,42 @@ func (ec *executionContext) marshalNNewToken2ᚖgithubᚗcomᚋtrellisᚑgqlᚋt
 	return ec._NewToken(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPolicy2githubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx context.Context, sel ast.SelectionSet, v registry.PolicyVersion) graphql.Marshaler {
+	return ec._Policy(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPolicy2ᚕgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []registry.PolicyVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicy2githubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPolicy2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx context.Context, sel ast.SelectionSet, v *registry.PolicyVersion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Policy!")
+		return graphql.Null
+	}
+	return ec._Policy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPolicyPublishResult2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚋadminᚋgraphᚐPolicyPublishResult(ctx context.Context, sel ast.SelectionSet, v *PolicyPublishResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PolicyPublishResult!")
+		return graphql.Null
+	}
+	return ec._PolicyPublishResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPublication2githubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPublication(ctx context.Context, sel ast.SelectionSet, v registry.Publication) graphql.Marshaler {
 	return ec._Publication(ctx, sel, &v)
 }
@@ -5884,6 +6625,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOPolicy2ᚖgithubᚗcomᚋtrellisᚑgqlᚋtrellisᚋschemaᚋregistryᚐPolicyVersion(ctx context.Context, sel ast.SelectionSet, v *registry.PolicyVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Policy(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -2,10 +2,23 @@
 
 package graph
 
+import (
+	"github.com/trellis-gql/trellis/schema/registry"
+)
+
 // A token just made: the secret is shown this once.
 type NewToken struct {
 	ID        string   `json:"id"`
 	Secret    string   `json:"secret"`
 	Team      string   `json:"team"`
 	Subgraphs []string `json:"subgraphs"`
+}
+
+type PolicyPublishResult struct {
+	// The new version, or the latest when changed is false.
+	Policy *registry.PolicyVersion `json:"policy"`
+	// False when the document is the latest one's: nothing was stored.
+	Changed bool `json:"changed"`
+	// One line for people.
+	Message string `json:"message"`
 }
