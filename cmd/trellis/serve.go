@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -124,6 +125,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	// The gateway and the traffic rules are rebuilt from the configuration on SIGHUP or when
 	// the file changes; the mesh, the client and telemetry need a restart.
+	var built atomic.Pointer[supergraph.Supergraph] // the last one built is the one served (a build that succeeds is swapped in): telemetry reads it
 	build := func(sg *supergraph.Supergraph) (http.Handler, *executor.Gateway, error) {
 		c := executor.DefaultConfig()
 		c.Dev, c.Dedup, c.TreePlans = *dev, *dedup, *tree
@@ -141,6 +143,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return nil, nil, err
 		}
+		built.Store(sg)
 		bst := &status{mesh: st.mesh, client: st.client} // each build its own: no state shared with the handler it replaces
 		return r.wrap(routes(g, c.Dev, bst)), g, nil
 	}
@@ -154,11 +157,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	defer reload.close()
-	observed := sg
-	if observed == nil {
-		observed = &supergraph.Supergraph{} // the client's counters only: no subgraphs to count instances of yet
-	}
-	if err := tel.observeClient(observed, st.client); err != nil {
+	if err := tel.observeClient(built.Load, st.client); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: telemetry: %v\n", err)
 		return 1
 	}

@@ -137,7 +137,13 @@ func (t *gatewayTelemetry) executorConfig() executor.TelemetryConfig {
 // observeClient exports the resilience client's view of the subgraphs: instances by breaker
 // state, retries, retries the budget refused, and requests failed fast. client is nil
 // without the mesh or the resilience section: there are no breakers then.
-func (t *gatewayTelemetry) observeClient(sg *supergraph.Supergraph, client *resilience.Client) error {
+//
+// current returns the supergraph served now (nil before the first one), read at each
+// collection so that the instance gauges follow the supergraphs a registry swaps in. It runs
+// inside the metric SDK's collection, which holds the SDK's lock: it must not block, and in
+// particular must not wait for a gateway being built (building registers instruments, which
+// takes that lock).
+func (t *gatewayTelemetry) observeClient(current func() *supergraph.Supergraph, client *resilience.Client) error {
 	if t.meter == nil || client == nil {
 		return nil
 	}
@@ -165,7 +171,11 @@ func (t *gatewayTelemetry) observeClient(sg *supergraph.Supergraph, client *resi
 	states := []resilience.BreakerState{resilience.StateClosed, resilience.StateOpen, resilience.StateHalfOpen}
 	reg, err := meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		snap := client.Snapshot()
-		for _, g := range sg.Graphs {
+		var graphs []*supergraph.Graph
+		if sg := current(); sg != nil {
+			graphs = sg.Graphs
+		}
+		for _, g := range graphs {
 			count := map[resilience.BreakerState]int64{}
 			for _, e := range snap[g.Name] {
 				if e.Listed || e.URL == g.URL { // as /trellis/status: not those gossip dropped

@@ -3,16 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/trellis-gql/trellis/examples/all"
 	"github.com/trellis-gql/trellis/executor"
 	"github.com/trellis-gql/trellis/resilience"
+	"github.com/trellis-gql/trellis/schema/registry/admin"
 	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
@@ -121,7 +126,7 @@ func telemetryServer(t *testing.T, ts telemetrySettings, resilient bool) (*httpt
 		t.Fatal(err)
 	}
 	t.Cleanup(gw.Close)
-	if err := tel.observeClient(gw.Supergraph(), st.client); err != nil {
+	if err := tel.observeClient(gw.Supergraph, st.client); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(tel.routes(routes(gw, false, st)))
@@ -288,4 +293,106 @@ func TestOTLPGRPCStarts(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 0)
 	cancel()
 	tel.shutdown(ctx) // an export that cannot happen is abandoned, not waited for
+}
+
+// scrapeInstances is the trellis_subgraph_instances lines of tel's /metrics, without the
+// otel_scope labels.
+func scrapeInstances(t *testing.T, tel *gatewayTelemetry) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	tel.metrics.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/metrics: %d %s", rec.Code, rec.Body)
+	}
+	lines := grep(rec.Body.String(), "trellis_subgraph_instances{")
+	return scopeLabels.ReplaceAllString(lines, "")
+}
+
+var scopeLabels = regexp.MustCompile(`otel_scope_[a-z_]+="[^"]*",`)
+
+// TestInstanceGaugesFollowTheSupergraph: the instance gauges count the subgraphs of the
+// supergraph served when the metrics are collected: none before the first one (a registry
+// with nothing published), every subgraph of the one swapped in later (a request's routing
+// URL counted), and none of a supergraph swapped out.
+func TestInstanceGaugesFollowTheSupergraph(t *testing.T) {
+	subs := startExamples(t)
+	sg, err := supergraph.Load("examples", subs.Supergraph())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := telemetrySettings{exporter: "none", sampleRatio: 1, metrics: true, metricsPath: "/metrics", logFormat: "text"}
+	tel, err := startTelemetry(t.Context(), ts, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tel.shutdown(context.Background()) })
+	rc, err := resilience.New(resilience.DefaultConfig(), nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rc.Close)
+	var current atomic.Pointer[supergraph.Supergraph]
+	if err := tel.observeClient(current.Load, rc); err != nil {
+		t.Fatal(err)
+	}
+	if got := scrapeInstances(t, tel); got != "" {
+		t.Fatalf("instances counted before any supergraph:\n%s", got)
+	}
+
+	current.Store(sg)
+	gw, err := executor.New(executor.DefaultConfig(), sg, rc, tel.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gw.Close)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { name } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	gw.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"name"`) {
+		t.Fatalf("query: %s", rec.Body)
+	}
+	got := scrapeInstances(t, tel)
+	for _, name := range all.Names() {
+		closed := 0
+		if name == "accounts" { // the one the query went to
+			closed = 1
+		}
+		for state, n := range map[string]int{"closed": closed, "open": 0, "half-open": 0} {
+			want := fmt.Sprintf(`trellis_subgraph_instances{breaker=%q,subgraph=%q} %d`, state, name, n)
+			if !strings.Contains(got, want) {
+				t.Errorf("after the swap, no %s in:\n%s", want, got)
+			}
+		}
+	}
+
+	current.Store(&supergraph.Supergraph{})
+	if got := scrapeInstances(t, tel); got != "" {
+		t.Fatalf("instances counted of a supergraph swapped out:\n%s", got)
+	}
+}
+
+// TestRegistryModeInstanceGauges: `serve --registry` with the resilience client exports the
+// instance gauges of the supergraph published after it started (it had none at start).
+func TestRegistryModeInstanceGauges(t *testing.T) {
+	t.Setenv(envAdminToken, testAdminToken)
+	subs := startExamples(t)
+	dir := t.TempDir()
+	config := writeFile(t, dir, "trellis.yaml", "resilience:\n  retry:\n    max_attempts: 1\n")
+	s := startServe(t, "--registry", "--registry-store", filepath.Join(dir, "trellis.db"), "--config", config)
+	publishExamples(t, admin.NewClient("http://"+s.addr, testAdminToken, nil), subs)
+	eventually(t, "the gateway serves the last supergraph (the one with reviews)", func() bool {
+		code, body, _ := s.query("{ me { name reviews { body } } }")
+		return code == http.StatusOK && strings.Contains(body, `"body"`) && !strings.Contains(body, `"errors"`)
+	})
+	_, text := httpGet(t, "http://"+s.addr+"/metrics")
+	got := scopeLabels.ReplaceAllString(grep(text, "trellis_subgraph_instances{"), "")
+	for _, want := range []string{
+		`trellis_subgraph_instances{breaker="closed",subgraph="accounts"} 1`,
+		`trellis_subgraph_instances{breaker="open",subgraph="reviews"} 0`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, got)
+		}
+	}
 }
