@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"unsafe"
+
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -12,34 +14,68 @@ type target struct {
 	rep  int       // index of its representation in the _entities call
 }
 
-// representations finds the objects at path and builds their representations, one per
-// distinct entity. An object whose representation cannot be built (null entity, missing or
-// null key, a type the fetch does not handle) is skipped, never sent half-made.
-func (e *execution) representations(path []string, f *planner.Fetch) ([]target, [][]byte) {
-	var targets []target
-	var reps [][]byte
-	seen := map[string]int{}
-	walkPath(e.data, path, nil, func(obj map[string]any, p *pathNode) {
+// representations finds the objects at each part's Flatten path and builds their
+// representations, one per distinct entity. The paths are walked together, so a prefix they
+// share (a batch's parts often do) is walked once. An object whose representation cannot be
+// built (null entity, missing or null key, a type the fetch does not handle) is skipped,
+// never sent half-made. e.mu held.
+func (e *execution) representations(parts []*part, paths [][]string) {
+	reps := make([]repBuilder, len(parts))
+	walkPaths(e.data, newPathTrie(paths), &e.nodes, func(i int, obj map[string]any, p *pathNode) {
+		pt := parts[i]
 		typename, _ := obj["__typename"].(string)
-		req := e.requirementFor(f, typename)
+		req := e.requirementFor(pt.fetch, typename)
 		if req == nil || !hasKeys(obj, req.Keys) {
 			return
 		}
-		buf := appendString(append(make([]byte, 0, 64), `{"__typename":`...), req.SendAs)
-		buf, ok := appendRepFields(buf, req.Fields, obj, false)
+		idx, ok := reps[i].add(req, obj)
 		if !ok {
 			return
 		}
-		buf = append(buf, '}')
-		idx, dup := seen[string(buf)]
-		if !dup {
-			idx = len(reps)
-			seen[string(buf)] = idx
-			reps = append(reps, buf)
-		}
-		targets = append(targets, target{obj: obj, path: p, rep: idx})
+		pt.targets = append(pt.targets, target{obj: obj, path: p, rep: idx})
 	})
-	return targets, reps
+	for i, p := range parts {
+		p.reps = reps[i].reps
+	}
+}
+
+// repBuilder collects one part's distinct representations. They are written one after the
+// other into one buffer whose bytes are never changed once a representation is kept (only
+// appended to, or cut back over a duplicate), so each is a slice of it and the map of those
+// seen keys them without a copy.
+type repBuilder struct {
+	buf  []byte
+	reps [][]byte
+	seen map[string]int
+}
+
+// add writes obj's representation and returns its index; false when it cannot be built.
+func (b *repBuilder) add(req *planner.Requirement, obj map[string]any) (int, bool) {
+	start := len(b.buf)
+	if b.buf == nil {
+		b.buf = make([]byte, 0, 512)
+	}
+	buf := appendString(append(b.buf, `{"__typename":`...), req.SendAs)
+	buf, ok := appendRepFields(buf, req.Fields, obj, false)
+	if !ok {
+		return 0, false
+	}
+	// When buf outgrew b.buf, append copied it: the earlier representations keep the old
+	// array, which is never written again.
+	buf = append(buf, '}')
+	rep := buf[start:len(buf):len(buf)]
+	if idx, dup := b.seen[unsafe.String(&rep[0], len(rep))]; dup {
+		b.buf = buf[:start] // drop the duplicate
+		return idx, true
+	}
+	b.buf = buf
+	if b.seen == nil {
+		b.seen = map[string]int{}
+	}
+	idx := len(b.reps)
+	b.seen[unsafe.String(&rep[0], len(rep))] = idx
+	b.reps = append(b.reps, rep)
+	return idx, true
 }
 
 // requirementFor finds the requirement for an object of concrete type typename: the one
@@ -83,35 +119,94 @@ func hasKeys(obj map[string]any, keys []string) bool {
 }
 
 // walkPath calls fn for every object reached from v along path.
-func walkPath(v any, path []string, at *pathNode, fn func(map[string]any, *pathNode)) {
-	if len(path) == 0 {
+func walkPath(v any, path []string, fn func(map[string]any)) {
+	walkPaths(v, newPathTrie([][]string{path}), nil, func(_ int, obj map[string]any, _ *pathNode) { fn(obj) })
+}
+
+// pathTrie is a set of Flatten paths as a tree of their segments: paths that share a prefix
+// share its nodes.
+type pathTrie struct {
+	seg  string
+	ends []int // the indices of the paths that end here
+	kids []*pathTrie
+}
+
+func newPathTrie(paths [][]string) *pathTrie {
+	root := &pathTrie{}
+	for i, path := range paths {
+		n := root
+	next:
+		for _, seg := range path {
+			for _, k := range n.kids {
+				if k.seg == seg {
+					n = k
+					continue next
+				}
+			}
+			k := &pathTrie{seg: seg}
+			n.kids = append(n.kids, k)
+			n = k
+		}
+		n.ends = append(n.ends, i)
+	}
+	return root
+}
+
+// walkPaths calls fn(i, obj, path) for every object reached from v along path i of t, each
+// path's objects in document order. nodes allocates the response paths (nil: fn gets none).
+func walkPaths(v any, t *pathTrie, nodes *pathNodes, fn func(int, map[string]any, *pathNode)) {
+	walkTrie(v, t, nil, nodes, fn)
+}
+
+func walkTrie(v any, t *pathTrie, at *pathNode, nodes *pathNodes, fn func(int, map[string]any, *pathNode)) {
+	if len(t.ends) > 0 {
 		if obj, ok := v.(map[string]any); ok {
-			fn(obj, at)
+			for _, i := range t.ends {
+				fn(i, obj, at)
+			}
 		}
-		return
 	}
-	seg := path[0]
-	switch {
-	case seg == "@":
-		list, _ := v.([]any)
-		for i, item := range list {
-			walkPath(item, path[1:], &pathNode{at, pathElem{index: i}}, fn)
+	for _, k := range t.kids {
+		switch seg := k.seg; {
+		case seg == "@":
+			list, _ := v.([]any)
+			for i, item := range list {
+				walkTrie(item, k, nodes.add(at, pathElem{index: i}), nodes, fn)
+			}
+		case len(seg) > 3 && seg[0] == '|':
+			obj, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			if typename, _ := obj["__typename"].(string); typename == seg[2:len(seg)-1] {
+				walkTrie(obj, k, at, nodes, fn)
+			}
+		default:
+			obj, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			walkTrie(obj[seg], k, nodes.add(at, pathElem{key: seg}), nodes, fn)
 		}
-	case len(seg) > 3 && seg[0] == '|':
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return
-		}
-		if typename, _ := obj["__typename"].(string); typename == seg[2:len(seg)-1] {
-			walkPath(obj, path[1:], at, fn)
-		}
-	default:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return
-		}
-		walkPath(obj[seg], path[1:], &pathNode{at, pathElem{key: seg}}, fn)
 	}
+}
+
+// pathNodes allocates the path nodes of one execution in blocks: a walk visits thousands of
+// objects, and a node each would be as many allocations.
+type pathNodes struct {
+	block []pathNode
+}
+
+// add returns a node for elem under parent; nil when n is nil (no paths wanted).
+func (n *pathNodes) add(parent *pathNode, elem pathElem) *pathNode {
+	if n == nil {
+		return nil
+	}
+	if len(n.block) == cap(n.block) {
+		n.block = make([]pathNode, 0, 256)
+	}
+	n.block = append(n.block, pathNode{parent, elem})
+	return &n.block[len(n.block)-1]
 }
 
 // appendRepFields writes fields of obj (read under their alias, written under their name).

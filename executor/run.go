@@ -21,6 +21,8 @@ type execution struct {
 	mu   sync.Mutex
 	data map[string]any
 	errs []gqlError
+	// nodes holds the response paths of the objects entity fetches resolve.
+	nodes pathNodes
 	// received counts the subgraph response bytes: the response is presized from it.
 	received atomic.Int64
 	// mutation is set for a mutation: its entity fetches neither read nor write the entity
@@ -114,9 +116,7 @@ func (e *execution) batchFetch(ctx context.Context, n *planner.Node) {
 // operation) and merges each part's entities into its objects.
 func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*part, paths [][]string) {
 	e.mu.Lock()
-	for i, p := range parts {
-		p.targets, p.reps = e.representations(paths[i], p.fetch)
-	}
+	e.representations(parts, paths)
 	e.mu.Unlock()
 	cached := e.lookupEntities(ctx, parts) // takes the cache hits out of the parts
 	total := 0
@@ -231,7 +231,7 @@ func flattenPaths(paths [][]string) [][]any {
 // applyRewrites moves internally aliased values back under the client's keys.
 func applyRewrites(data any, rewrites []planner.Rewrite) {
 	for _, rw := range rewrites {
-		walkPath(data, rw.Path, nil, func(obj map[string]any, _ *pathNode) {
+		walkPath(data, rw.Path, func(obj map[string]any) {
 			if v, ok := obj[rw.From]; ok {
 				obj[rw.To] = v
 				delete(obj, rw.From)
