@@ -2,32 +2,40 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trellis-gql/trellis/discovery"
 	"github.com/trellis-gql/trellis/discovery/agent"
-	"github.com/trellis-gql/trellis/examples"
 	"github.com/trellis-gql/trellis/examples/all"
 	"github.com/trellis-gql/trellis/resilience/identity"
+	"github.com/trellis-gql/trellis/schema/registry"
 )
 
 const demoQuery = `{ topProducts { name price shippingEstimate reviews { body author { username } } } }`
 
-// demo runs everything built so far in one process: a throw-away CA, the example subgraphs
-// as instances in the mesh with their identities, and the gateway with the playground and
-// cost reporting. Parts of the product not built yet (the registry) are not started.
+// demo runs everything in one process: a throw-away CA, the example subgraphs as instances
+// in the mesh with their identities, a schema registry on a throw-away SQLite file with the
+// examples published to it, and the gateway serving the registry's supergraph with the
+// admin API, the playground and cost reporting. Ctrl-C (or SIGTERM) stops it all and
+// removes the files.
 func demo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:4000", "address of the gateway and the playground")
+	listen := fs.String("listen", "127.0.0.1:4000", "address of the gateway, the playground and the registry's admin API")
 	instances := fs.Int("instances", 2, "instances of each example subgraph")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -49,14 +57,18 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	files := map[string]string{
-		"supergraph.graphql": examples.Supergraph,
-		"trellis.yaml":       "cost:\n  mode: measure\n  max_cost: 100000\n",
+	config := filepath.Join(dir, "trellis.yaml")
+	if err := os.WriteFile(config, []byte("cost:\n  mode: measure\n  max_cost: 100000\n"), 0o644); err != nil {
+		return fail(err)
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			return fail(err)
-		}
+	store := filepath.Join(dir, "registry.db")
+	reg, err := seedDemoRegistry(store, all.DefaultAddrs("127.0.0.1"))
+	if err != nil {
+		return fail(fmt.Errorf("registry: %w", err))
+	}
+	check, err := demoCheckFile(dir)
+	if err != nil {
+		return fail(err)
 	}
 	key := "dHJlbGxpcyBkZW1vIGtleSwgMzIgYnl0ZXMgbG9uZyE=" // base64 of 32 bytes; a demo on loopback only
 	ctx, cancel := context.WithCancel(context.Background())
@@ -66,22 +78,47 @@ func demo(args []string, stdout, stderr io.Writer) int {
 	go func() {
 		started <- startDemoInstances(ctx, certs, "127.0.0.1:"+strconv.Itoa(gossip), key, *instances, log)
 	}()
-	fmt.Fprintf(stdout, `Trellis demo
-  gateway and playground  http://%s/graphql  (open it in a browser)
-  gossip                  127.0.0.1:%d, mTLS identities from a throw-away CA in %s
-  subgraphs               %d instances each of accounts, inventory, products, reviews, in process
-  not started             the schema registry (not built yet)
-Try:
-  curl -s %s/graphql -H 'content-type: application/json' -d '{"query":"%s"}'
-`, *listen, gossip, dir, *instances, "http://"+*listen, demoQuery)
+	printDemo(stdout, demoBanner{listen: *listen, gossip: gossip, dir: dir, instances: *instances, reg: reg, checkFile: check})
 	go func() {
 		if err := <-started; err != nil {
 			fmt.Fprintf(stderr, "trellis demo: instances: %v\n", err)
 		}
 	}()
-	return serve([]string{"--supergraph", filepath.Join(dir, "supergraph.graphql"), "--config", filepath.Join(dir, "trellis.yaml"),
+	return serve([]string{"--registry", "--registry-store", store, "--config", config,
 		"--listen", *listen, "--dev", "--gossip-bind", "127.0.0.1:" + strconv.Itoa(gossip), "--gossip-profile", "local",
 		"--gossip-key", key, "--tls-cert", certs["gateway"][0], "--tls-key", certs["gateway"][1], "--tls-bundle", certs["bundle"][0]}, stdout, stderr)
+}
+
+// demoBanner is what the demo prints it started.
+type demoBanner struct {
+	listen    string
+	gossip    int
+	dir       string
+	instances int
+	reg       *demoRegistry
+	checkFile string
+}
+
+func printDemo(w io.Writer, b demoBanner) {
+	base := "http://" + b.listen
+	token, tokenArg := b.reg.token, b.reg.token
+	if b.reg.fromEnv {
+		token, tokenArg = "$"+envAdminToken+" (from the environment)", `"$`+envAdminToken+`"`
+	}
+	fmt.Fprintf(w, `Trellis demo
+  gateway and playground  %s/graphql  (open it in a browser)
+  gossip                  127.0.0.1:%d, mTLS identities from a throw-away CA in %s
+  subgraphs               %d instances each of accounts, inventory, products, reviews, in process
+  schema registry         %s/admin/graphql, in process, on %s
+                          published %s: supergraph v%d
+  admin token             %s
+                          (a throw-away: the registry is deleted when the demo stops)
+Try:
+  curl -s %s/graphql -H 'content-type: application/json' -d '{"query":"%s"}'
+  %s subgraph check --registry %s --token %s --name products --schema %s
+      (products without Product.name: the check lists the breaking change and exits 1)
+`, base, b.gossip, b.dir, b.instances, base, b.reg.store, strings.Join(b.reg.published, ", "), b.reg.version,
+		token, base, demoQuery, os.Args[0], base, tokenArg, b.checkFile)
 }
 
 // demoCA makes a CA and the identities of the gateway and the example subgraphs.
@@ -142,4 +179,105 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// demoPublishOrder is the order the demo publishes the examples in, as docs/registry-usage.md
+// does: each prefix composes (inventory's @requires needs products' fields, reviews extends
+// the others' types).
+var demoPublishOrder = []string{"products", "inventory", "accounts", "reviews"}
+
+// demoRegistry is what seedDemoRegistry made.
+type demoRegistry struct {
+	store     string
+	token     string // the admin token
+	fromEnv   bool   // the token is $TRELLIS_ADMIN_TOKEN, which serve --registry records too
+	published []string
+	version   int64 // the supergraph's
+}
+
+// seedDemoRegistry creates the registry's store, bootstraps its admin token and publishes
+// the example subgraphs, routed to addrs (host:port by name), with the schemas they serve.
+// It closes the store: `serve --registry` opens it again.
+func seedDemoRegistry(store string, addrs map[string]string) (*demoRegistry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	opts := openRegistryOptions()
+	opts.AdminToken = os.Getenv(envAdminToken) // as serve does: it would replace a generated token
+	reg, err := registry.Open(ctx, store, opts)
+	if errors.Is(err, registry.ErrInvalid) && opts.AdminToken != "" {
+		return nil, fmt.Errorf("$%s: %w", envAdminToken, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer reg.Close()
+	token, created, err := reg.Bootstrap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &demoRegistry{store: store, token: token, fromEnv: !created}
+	if !created {
+		out.token = opts.AdminToken
+	}
+	admin, err := reg.Authenticate(ctx, out.token)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range demoPublishOrder {
+		sdl, err := exampleSDL(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		res, err := reg.Publish(ctx, admin, registry.Input{Name: name, RoutingURL: "http://" + addrs[name] + "/graphql", SDL: sdl}, false)
+		if err != nil {
+			return nil, fmt.Errorf("publishing %s: %w", name, err)
+		}
+		if res.Status != registry.StatusPublished {
+			return nil, fmt.Errorf("publishing %s: %s: %s", name, res.Status, res.Message)
+		}
+		out.published = append(out.published, name)
+		out.version = res.SupergraphVersion
+	}
+	return out, nil
+}
+
+// exampleSDL asks the named example subgraph, in process, for its schema, as a federation
+// tool would: `{ _service { sdl } }` answers its schema.graphqls.
+func exampleSDL(ctx context.Context, name string) (string, error) {
+	h, ok := all.Handlers()[name]
+	if !ok {
+		return "", fmt.Errorf("no example subgraph %q (there are %v)", name, all.Names())
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ _service { sdl } }"}`))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder() // a response in memory: the handler is this process's
+	h.ServeHTTP(rec, req)
+	var resp struct {
+		Data struct {
+			Service struct{ SDL string } `json:"_service"`
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp.Data.Service.SDL == "" {
+		return "", fmt.Errorf("the %s example did not answer its schema (%d %.200s)", name, rec.Code, rec.Body)
+	}
+	return resp.Data.Service.SDL, nil
+}
+
+// demoCheckFile writes the products schema without Product.name, a field clients select,
+// for the `subgraph check` the demo suggests.
+func demoCheckFile(dir string) (string, error) {
+	sdl, err := exampleSDL(context.Background(), "products")
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(sdl, "\n")
+	kept := slices.DeleteFunc(slices.Clone(lines), func(line string) bool { return strings.TrimSpace(line) == "name: String" })
+	if len(kept) == len(lines) {
+		return "", errors.New("the products example has no `name: String` field to remove for the check example")
+	}
+	path := filepath.Join(dir, "products-without-name.graphql")
+	return path, os.WriteFile(path, []byte(strings.Join(kept, "\n")), 0o644)
 }
