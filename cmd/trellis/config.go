@@ -12,6 +12,7 @@ import (
 
 	"github.com/agnivade/levenshtein"
 	"github.com/trellis-gql/trellis/executor"
+	"github.com/trellis-gql/trellis/schema/registry"
 	"gopkg.in/yaml.v3"
 )
 
@@ -199,11 +200,13 @@ type timeoutsFile struct {
 
 // readConfig reads and checks a configuration file. Unknown keys are refused with their
 // line and the closest known key; values of the wrong type name their line too.
-func readConfig(path string) (*fileConfig, error) { return loadConfig(path, nil) }
+func readConfig(path string) (*fileConfig, error) { return loadConfig(path, nil, nil) }
 
-// loadConfig reads the file at path (none when path is empty) with the environment
-// overrides of environ (see applyEnv) on top.
-func loadConfig(path string, environ []string) (*fileConfig, error) {
+// loadConfig reads the file at path (none when path is empty) laid over base (a central
+// policy's mapping, see mergeUnder; nil for none), with the environment overrides of environ
+// (see applyEnv) on top. base must have been checked on its own (loadPolicy): the errors here
+// name the file.
+func loadConfig(path string, environ []string, base *yaml.Node) (*fileConfig, error) {
 	var root yaml.Node
 	if path != "" {
 		raw, err := os.ReadFile(path)
@@ -221,16 +224,17 @@ func loadConfig(path string, environ []string) (*fileConfig, error) {
 	if root.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s: the configuration is a mapping of sections (auth:, cost:, ...)", path)
 	}
-	if err := applyEnv(root.Content[0], environ); err != nil {
+	doc := mergeUnder(base, root.Content[0])
+	if err := applyEnv(doc, environ); err != nil {
 		return nil, err
 	}
-	if errs := checkKeys(root.Content[0], reflect.TypeOf(*cfg), ""); len(errs) > 0 {
+	if errs := checkKeys(doc, reflect.TypeOf(*cfg), ""); len(errs) > 0 {
 		for i, e := range errs {
 			errs[i] = fmt.Errorf("%s:%w", path, e)
 		}
 		return nil, errors.Join(errs...)
 	}
-	if err := root.Content[0].Decode(cfg); err != nil {
+	if err := doc.Decode(cfg); err != nil {
 		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  "))
 	}
 	cfg.resolvePaths(filepath.Dir(path))
@@ -330,25 +334,49 @@ func suggest(t reflect.Type, got string) string {
 // configure reads the configuration file (path may be empty) and the TRELLIS_ environment
 // overrides onto cfg, and validates the result; errors name the file (or "environment").
 func configure(path string, environ []string, cfg *executor.Config) (*fileConfig, error) {
+	return configureWith(path, environ, cfg, nil)
+}
+
+// configureWith is configure with a central policy (nil: none) under the file: built-in
+// defaults, then the policy, then the file, then the environment (docs/central-policy.md).
+// The policy is checked on its own first, so that its errors name its version and lines.
+func configureWith(path string, environ []string, cfg *executor.Config, pol *registry.PolicyVersion) (*fileConfig, error) {
 	where := path
 	if where == "" {
 		where = "environment"
 	}
-	file, err := loadConfig(path, environ)
+	var base *yaml.Node
+	if pol != nil {
+		name := policyName(pol)
+		var err error
+		if base, err = loadPolicy(name, pol.Document); err != nil {
+			return nil, err
+		}
+		where += " with " + name
+	}
+	file, err := loadConfig(path, environ, base)
 	if err != nil {
 		return nil, err
 	}
-	if err := file.apply(cfg); err != nil {
-		return nil, file.locate(where, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, file.locate(where, err)
-	}
-	if err := file.resilienceConfig().Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
-	}
-	if _, err := file.traffic(); err != nil {
-		return nil, fmt.Errorf("%s: %w", where, err)
+	if err := file.check(where, cfg); err != nil {
+		return nil, err
 	}
 	return file, nil
+}
+
+// check applies the file onto cfg and runs every package's validation; errors name where.
+func (f *fileConfig) check(where string, cfg *executor.Config) error {
+	if err := f.apply(cfg); err != nil {
+		return f.locate(where, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return f.locate(where, err)
+	}
+	if err := f.resilienceConfig().Validate(); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	if _, err := f.traffic(); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	return nil
 }

@@ -10,17 +10,20 @@ import (
 	"github.com/trellis-gql/trellis/schema/registry/admin"
 )
 
-const registryUsage = `trellis registry: the registry's tokens and supergraph
+const registryUsage = `trellis registry: the registry's tokens, supergraph and central policy
 
 Usage:
   trellis registry token create --team T --subgraphs a,b [--json]   a team token (admin token)
   trellis registry token list   [--json]                           every token, without secrets (admin token)
   trellis registry token revoke --id ID                            (admin token)
   trellis registry supergraph                                      print the latest supergraph SDL
+  trellis registry policy publish --file policy.yaml               publish the central traffic policy (admin token)
+  trellis registry policy show [--version N]                       print the latest (or version N) policy
+  trellis registry policy history [--limit N] [--json]             the stored policy versions
 
 Every command takes --registry URL (default $TRELLIS_REGISTRY_URL, else http://127.0.0.1:4000)
 and --token TOKEN (default $TRELLIS_REGISTRY_TOKEN). The registry itself runs in
-trellis serve --registry.
+trellis serve --registry. The central policy: docs/central-policy.md.
 `
 
 // registryCmd dispatches `trellis registry ...`.
@@ -39,6 +42,8 @@ func registryCmd(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "supergraph":
 			return registrySupergraph(args[1:], stdout, stderr)
+		case "policy":
+			return policyCmd(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, registryUsage)
 			return 0

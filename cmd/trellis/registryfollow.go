@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -20,31 +21,74 @@ const (
 	idlePause = 100 * time.Millisecond
 )
 
-// follower applies each new supergraph of a registry until its context ends. It never stops
-// on an error: the gateway keeps its last good supergraph, and failures are logged once per
-// change of state (unreachable, reachable again).
-type follower struct {
-	next  func(ctx context.Context, after int64) (*registry.Supergraph, error)
-	apply func(*registry.Supergraph) error
+// follower applies each new supergraph of a registry until its context ends.
+type follower = followerOf[*registry.Supergraph]
+
+// followerOf applies each new version of something a registry publishes (a supergraph, a
+// policy: see describe) until its context ends. It never stops on an error: the gateway keeps
+// what it applied last, and failures are logged once per change of state (unreachable,
+// reachable again).
+type followerOf[T any] struct {
+	next  func(ctx context.Context, after int64) (T, error)
+	apply func(T) error
 	log   *slog.Logger
 	where string
-	after int64                                      // the version served (or refused) last
+	after int64                                      // the version applied (or refused) last
 	sleep func(ctx context.Context, d time.Duration) // time.Sleep that ends with ctx; tests replace it
 }
 
-func (f *follower) run(ctx context.Context) {
+// followed is what the follower logs about the things it follows.
+type followed struct {
+	unreadable, readable, refused, loaded string
+}
+
+var (
+	followedSupergraph = followed{
+		unreadable: "cannot read the registry: serving the last supergraph, retrying with backoff",
+		readable:   "registry readable again",
+		refused:    "supergraph from the registry refused: keeping the running one",
+		loaded:     "supergraph from the registry loaded",
+	}
+	followedPolicy = followed{
+		unreadable: "the registry's policy is unreadable: keeping the current policy, retrying with backoff",
+		readable:   "the registry's policy is readable again",
+		refused:    "policy from the registry refused: keeping the running configuration",
+		loaded:     "policy from the registry in effect",
+	}
+)
+
+// describe gives the version of v (0 for none) and how to log it.
+func describe(v any) (version int64, msgs followed, attrs []any) {
+	switch v := v.(type) {
+	case *registry.Supergraph:
+		if v != nil {
+			version, attrs = v.Version, []any{"subgraphs", len(v.Subgraphs), "hash", shortHash(v.Hash)}
+		}
+		return version, followedSupergraph, attrs
+	case *registry.PolicyVersion:
+		if v != nil {
+			version, attrs = v.Version, []any{"hash", shortHash(v.Hash), "by", v.CreatedBy}
+		}
+		return version, followedPolicy, attrs
+	}
+	panic(fmt.Sprintf("follower of %T", v)) // a programming error: only the types above are followed
+}
+
+func (f *followerOf[T]) run(ctx context.Context) {
 	if f.sleep == nil {
 		f.sleep = sleepCtx
 	}
+	var zero T
+	_, msgs, _ := describe(zero)
 	failing, backoff := false, minBackoff
 	for ctx.Err() == nil {
-		sg, err := f.next(ctx, f.after)
+		got, err := f.next(ctx, f.after)
 		if ctx.Err() != nil {
 			return
 		}
 		if err != nil {
 			if !failing {
-				f.log.Warn("cannot read the registry: serving the last supergraph, retrying with backoff", "registry", f.where, "error", err.Error())
+				f.log.Warn(msgs.unreadable, "registry", f.where, "error", err.Error())
 				failing = true
 			}
 			f.sleep(ctx, backoff/2+rand.N(backoff/2+1))
@@ -52,19 +96,20 @@ func (f *follower) run(ctx context.Context) {
 			continue
 		}
 		if failing {
-			f.log.Info("registry readable again", "registry", f.where)
+			f.log.Info(msgs.readable, "registry", f.where)
 			failing, backoff = false, minBackoff
 		}
-		if sg == nil || sg.Version <= f.after {
+		version, _, attrs := describe(got)
+		if version <= f.after {
 			f.sleep(ctx, idlePause)
 			continue
 		}
-		f.after = sg.Version // a version that does not load is not tried again: the next one will be
-		if err := f.apply(sg); err != nil {
-			f.log.Error("supergraph from the registry refused: keeping the running one", "version", sg.Version, "error", err.Error())
+		f.after = version // a version that does not apply is not tried again: the next one will be
+		if err := f.apply(got); err != nil {
+			f.log.Error(msgs.refused, "version", version, "error", err.Error())
 			continue
 		}
-		f.log.Info("supergraph from the registry loaded", "version", sg.Version, "subgraphs", len(sg.Subgraphs), "hash", shortHash(sg.Hash))
+		f.log.Info(msgs.loaded, append([]any{"version", version}, attrs...)...)
 	}
 }
 

@@ -67,6 +67,11 @@ type registrySource struct {
 	admin  *admin.Server
 	client *admin.Client
 	first  int64 // the version taken at start, served or refused
+
+	// policy is the central policy the gateway runs with (nil: none), read by each build
+	// (configure); firstPolicy is the version taken at start, applied or refused.
+	policy      atomic.Pointer[registry.PolicyVersion]
+	firstPolicy int64
 }
 
 // openRegistry opens the embedded registry (printing a generated admin token once, to
@@ -81,6 +86,7 @@ func openRegistry(ctx context.Context, f *registryFlags, log *slog.Logger, stder
 	}
 	opts := openRegistryOptions()
 	opts.AdminToken = os.Getenv(envAdminToken)
+	opts.ValidatePolicy = validatePolicy // what a gateway would refuse of a policy on its own
 	opts.Logger = log
 	reg, err := registry.Open(ctx, *f.store, opts)
 	if err != nil {
@@ -188,6 +194,10 @@ func startRegistry(f *registryFlags, log *slog.Logger, stderr io.Writer) (*regis
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := src.startPolicy(ctx, log); err != nil {
+		src.close()
+		return nil, nil, err
+	}
 	rs, err := src.latest(ctx)
 	switch {
 	case err != nil && src.reg != nil: // the store this process opened cannot be read
@@ -212,7 +222,8 @@ func loadRegistrySupergraph(rs *registry.Supergraph) (*supergraph.Supergraph, er
 	return supergraph.Load(fmt.Sprintf("registry supergraph v%d", rs.Version), rs.SDL)
 }
 
-// follow swaps in each new supergraph of the registry until ctx ends.
+// follow swaps in each new supergraph of the registry, and applies each new policy, until ctx
+// ends.
 func (s *registrySource) follow(ctx context.Context, reload *reloader, ready *readiness, file *fileConfig, log *slog.Logger) {
 	f := &follower{next: s.next, log: log, where: s.where, after: s.first, apply: func(rs *registry.Supergraph) error {
 		sg, err := loadRegistrySupergraph(rs)
@@ -226,5 +237,8 @@ func (s *registrySource) follow(ctx context.Context, reload *reloader, ready *re
 		ready.set(func(r *readiness) { r.loaded = true })
 		return nil
 	}}
+	var policy sync.WaitGroup
+	policy.Go(func() { s.followPolicy(ctx, reload, file, log) })
 	f.run(ctx)
+	policy.Wait()
 }

@@ -82,6 +82,28 @@ func (r *reloader) reload(why string) bool {
 	return true
 }
 
+// rebuildWith makes a change that the build reads (a new central policy: change applies it
+// and returns how to undo it), builds a gateway and swaps it in. When the gateway does not
+// build the change is undone and nothing else changes: the running gateway keeps serving.
+// Before the first supergraph the change is kept unbuilt (the caller checked it): the first
+// supergraph is built with it.
+func (r *reloader) rebuildWith(why string, change func() (undo func())) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	undo := change()
+	if r.sg == nil {
+		return nil
+	}
+	h, gw, err := r.build(r.sg)
+	if err != nil {
+		undo()
+		return err
+	}
+	r.swap(h, gw)
+	r.log.Info("configuration reloaded", "reason", why, "file", r.path)
+	return nil
+}
+
 // setSupergraph builds a gateway for sg with the current configuration and swaps it in. On
 // error nothing changes: the running supergraph keeps serving.
 func (r *reloader) setSupergraph(sg *supergraph.Supergraph) error {

@@ -94,6 +94,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return 1
 		}
 		defer src.close()
+		file = src.withPolicy(*configPath, file, log) // the registry's central policy under the file
 	} else if sg, err = loadSupergraph(*path); err != nil {
 		fmt.Fprintf(stderr, "trellis serve: %v\n", err)
 		return 1
@@ -130,7 +131,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		c := executor.DefaultConfig()
 		c.Dev, c.Dedup, c.TreePlans = *dev, *dedup, *tree
 		c.Telemetry = tel.executorConfig()
-		f, err := configure(*configPath, os.Environ(), &c)
+		f, err := src.configure(*configPath, os.Environ(), &c) // with the registry's policy, if any
 		if err != nil {
 			return nil, nil, err
 		}
