@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -175,25 +176,25 @@ func (d *decoder) array(depth int) (any, error) {
 func (d *decoder) string() (string, error) {
 	d.pos++ // opening quote
 	start := d.pos
-	for d.pos < len(d.raw) {
-		c := d.raw[d.pos]
-		if plainByte[c] || c >= utf8.RuneSelf {
-			d.pos++
-			continue
-		}
-		switch {
-		case c == '"':
-			s := d.raw[start:d.pos]
-			d.pos++
-			return unsafe.String(unsafe.SliceData(s), len(s)), nil
-		case c == '\\':
-			return d.escapedString(start)
-		case c < 0x20:
-			return "", d.fail("control character in a string")
-		}
+	// Eight bytes at a time while none ends the string or needs decoding.
+	for d.pos+8 <= len(d.raw) && special(binary.LittleEndian.Uint64(d.raw[d.pos:])) == 0 {
+		d.pos += 8
+	}
+	for d.pos < len(d.raw) && (plainByte[d.raw[d.pos]] || d.raw[d.pos] >= utf8.RuneSelf) {
 		d.pos++
 	}
-	return "", errUnexpectedEnd
+	if d.pos == len(d.raw) {
+		return "", errUnexpectedEnd
+	}
+	switch d.raw[d.pos] {
+	case '"':
+		s := d.raw[start:d.pos]
+		d.pos++
+		return unsafe.String(unsafe.SliceData(s), len(s)), nil
+	case '\\':
+		return d.escapedString(start)
+	}
+	return "", d.fail("control character in a string")
 }
 
 // escapedString finishes a string that has escapes, from its first escape on.

@@ -13,11 +13,17 @@ func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if plainByte[c] {
-			i++
-			continue
+		// Eight bytes at a time while they need no escape: long texts are mostly such runs.
+		for i+8 <= len(s) && needsEscape(load64(s, i)) == 0 {
+			i += 8
 		}
+		for i < len(s) && plainByte[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		c := s[i]
 		if c < utf8.RuneSelf {
 			buf = append(buf, s[start:i]...)
 			switch c {
@@ -60,6 +66,31 @@ func appendString(buf []byte, s string) []byte {
 }
 
 const hex = "0123456789abcdef"
+
+const (
+	lsb = 0x0101010101010101 // the lowest bit of each byte of a word
+	msb = 0x8080808080808080 // the highest bit of each byte
+)
+
+// special has the high bit set in each byte of w (eight bytes of a string) that is a control
+// character, '"' or '\\' (and maybe in some bytes after such a byte: it is exact only about
+// whether there is one); bytes from 0x80 up are left out.
+func special(w uint64) uint64 {
+	quote, backslash := w^('"'*lsb), w^('\\'*lsb)
+	return ((w - 0x20*lsb) | (quote - lsb) | (backslash - lsb)) &^ w & msb
+}
+
+// needsEscape is special, counting bytes from 0x80 up too (UTF-8 to check).
+func needsEscape(w uint64) uint64 {
+	return special(w) | w&msb
+}
+
+// load64 reads s[i:i+8] as a little-endian word (one load, once compiled).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
 
 // plainByte marks the ASCII bytes a JSON string holds as they are.
 var plainByte = func() (t [256]bool) {
