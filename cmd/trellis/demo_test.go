@@ -38,7 +38,12 @@ func TestDemoCommand(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	defer func() { // a test that fails kills the demo, which then cannot remove its files
+		cmd.Process.Kill()
+		if m := demoDirPattern.FindStringSubmatch(stdout.String()); m != nil {
+			os.RemoveAll(m[1])
+		}
+	}()
 	waitHealthy(t, "http://"+addr+"/health")
 	get := func(method, path, body string) string {
 		req, _ := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
@@ -93,10 +98,12 @@ func poll(t *testing.T, what string, logs func() string, try func() (string, boo
 	}
 }
 
+var demoDirPattern = regexp.MustCompile(`a throw-away CA in (\S+)`)
+
 // demoDir is the demo's throw-away folder, from what it printed.
 func demoDir(t *testing.T, out string) string {
 	t.Helper()
-	m := regexp.MustCompile(`a throw-away CA in (\S+)`).FindStringSubmatch(out)
+	m := demoDirPattern.FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("the demo does not print its folder:\n%s", out)
 	}
