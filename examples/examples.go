@@ -21,7 +21,11 @@
 //	go generate ./examples/...
 package examples
 
-import _ "embed"
+import (
+	"embed"
+	"fmt"
+	"strings"
+)
 
 // Supergraph is supergraph.graphql: the benchmark's supergraph (join v0.3),
 // with each subgraph's URL on 127.0.0.1 at its default port.
@@ -34,3 +38,19 @@ var Supergraph string
 //
 //go:embed benchmark.graphql
 var BenchmarkQuery string
+
+//go:embed accounts/subgraph/schema.graphqls inventory/subgraph/schema.graphqls products/subgraph/schema.graphqls reviews/subgraph/schema.graphqls
+var schemas embed.FS
+
+// Names are the example subgraphs, sorted.
+var Names = []string{"accounts", "inventory", "products", "reviews"}
+
+// SubgraphSDL returns the named example subgraph's schema.graphqls, the SDL it answers to
+// `{ _service { sdl } }` and that teams would publish to a registry.
+func SubgraphSDL(name string) (string, error) {
+	b, err := schemas.ReadFile(name + "/subgraph/schema.graphqls")
+	if err != nil {
+		return "", fmt.Errorf("no example subgraph %q (there are %s)", name, strings.Join(Names, ", "))
+	}
+	return string(b), nil
+}

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/trellis-gql/trellis/discovery"
 	"github.com/trellis-gql/trellis/discovery/agent"
+	"github.com/trellis-gql/trellis/examples"
 	"github.com/trellis-gql/trellis/examples/all"
 	"github.com/trellis-gql/trellis/resilience/identity"
 	"github.com/trellis-gql/trellis/schema/registry"
@@ -224,7 +222,7 @@ func seedDemoRegistry(store string, addrs map[string]string) (*demoRegistry, err
 		return nil, err
 	}
 	for _, name := range demoPublishOrder {
-		sdl, err := exampleSDL(ctx, name)
+		sdl, err := examples.SubgraphSDL(name)
 		if err != nil {
 			return nil, err
 		}
@@ -241,35 +239,10 @@ func seedDemoRegistry(store string, addrs map[string]string) (*demoRegistry, err
 	return out, nil
 }
 
-// exampleSDL asks the named example subgraph, in process, for its schema, as a federation
-// tool would: `{ _service { sdl } }` answers its schema.graphqls.
-func exampleSDL(ctx context.Context, name string) (string, error) {
-	h, ok := all.Handlers()[name]
-	if !ok {
-		return "", fmt.Errorf("no example subgraph %q (there are %v)", name, all.Names())
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ _service { sdl } }"}`))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder() // a response in memory: the handler is this process's
-	h.ServeHTTP(rec, req)
-	var resp struct {
-		Data struct {
-			Service struct{ SDL string } `json:"_service"`
-		}
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp.Data.Service.SDL == "" {
-		return "", fmt.Errorf("the %s example did not answer its schema (%d %.200s)", name, rec.Code, rec.Body)
-	}
-	return resp.Data.Service.SDL, nil
-}
-
 // demoCheckFile writes the products schema without Product.name, a field clients select,
 // for the `subgraph check` the demo suggests.
 func demoCheckFile(dir string) (string, error) {
-	sdl, err := exampleSDL(context.Background(), "products")
+	sdl, err := examples.SubgraphSDL("products")
 	if err != nil {
 		return "", err
 	}

@@ -238,20 +238,6 @@ func TestSeedDemoRegistry(t *testing.T) {
 	}
 }
 
-// TestExampleSDL: each example answers its schema file; an unknown name is refused.
-func TestExampleSDL(t *testing.T) {
-	for _, name := range all.Names() {
-		sdl, err := exampleSDL(t.Context(), name)
-		file, ferr := os.ReadFile(filepath.Join("..", "..", "examples", name, "subgraph", "schema.graphqls"))
-		if err != nil || ferr != nil || sdl != string(file) {
-			t.Errorf("%s: %v %v\n%s", name, err, ferr, sdl)
-		}
-	}
-	if _, err := exampleSDL(t.Context(), "shipping"); err == nil || !strings.Contains(err.Error(), `no example subgraph "shipping"`) {
-		t.Errorf("unknown example: %v", err)
-	}
-}
-
 // TestPrintDemoTokenFromEnv: a token from the environment is named, never printed.
 func TestPrintDemoTokenFromEnv(t *testing.T) {
 	var out bytes.Buffer
