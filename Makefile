@@ -37,7 +37,8 @@ generate:
 check-generate: generate
 	git diff --exit-code -- examples schema/registry/admin
 
-# trellis demo: the example subgraphs in the mesh (throw-away CA, mTLS), the gateway and the
+# trellis demo: the example subgraphs in the mesh (throw-away CA, mTLS), published to a throw-away
+# registry, the gateway serving its supergraph, the admin API and the
 # playground on http://$(LISTEN)/graphql. Ctrl-C stops everything.
 demo: build
 	bin/trellis demo --listen $(LISTEN)
