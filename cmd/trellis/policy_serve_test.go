@@ -77,7 +77,9 @@ func TestServePolicyInProcess(t *testing.T) {
 		t.Fatalf("publish v2: exit %d\n%s%s", code, out, errOut)
 	}
 	refused := `msg="policy from the registry refused: keeping the running configuration" version=2 error="trellis.yaml with registry policy v2: cors.allow_credentials`
-	eventually(t, "the gateway refuses v2", func() bool { return strings.Contains(s.logs.String(), strings.ReplaceAll(refused, "trellis.yaml", local)) })
+	eventually(t, "the gateway refuses v2", func() bool {
+		return strings.Contains(s.logs.String(), strings.ReplaceAll(refused, "trellis.yaml", local))
+	})
 	if _, allow, expose := s.cors(t, "https://any.example"); allow != "*" || expose != "X-From-Policy" {
 		t.Fatalf("after a refused policy: allow %q expose %q; want version 1 still in effect", allow, expose)
 	}
