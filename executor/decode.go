@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -41,6 +42,8 @@ type decoder struct {
 	raw    []byte
 	pos    int
 	values int
+	stack  []any // the items of the arrays being read
+	boxes  boxes
 }
 
 var errUnexpectedEnd = errors.New("unexpected end of JSON input")
@@ -76,9 +79,17 @@ func (d *decoder) value(depth int) (any, error) {
 	case c == '[':
 		return d.array(depth)
 	case c == '"':
-		return d.string()
+		s, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		return d.boxes.string(s), nil
 	case c == '-' || c >= '0' && c <= '9':
-		return d.number()
+		n, err := d.number()
+		if err != nil {
+			return nil, err
+		}
+		return d.boxes.number(n), nil
 	case c == 't':
 		return true, d.literal("true")
 	case c == 'f':
@@ -143,19 +154,21 @@ func (d *decoder) object(depth int) (any, error) {
 
 func (d *decoder) array(depth int) (any, error) {
 	d.pos++ // [
-	list := []any{}
 	d.space()
 	if d.pos < len(d.raw) && d.raw[d.pos] == ']' {
 		d.pos++
-		return list, nil
+		return d.boxes.list([]any{}), nil
 	}
+	// The items go on a stack shared by all the arrays being read, then into a list of
+	// their exact length: one allocation per array instead of one per doubling.
+	mark := len(d.stack)
 	for {
 		d.space()
 		v, err := d.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		list = append(list, v)
+		d.stack = append(d.stack, v)
 		d.space()
 		if d.pos >= len(d.raw) {
 			return nil, errUnexpectedEnd
@@ -165,7 +178,10 @@ func (d *decoder) array(depth int) (any, error) {
 			d.pos++
 		case ']':
 			d.pos++
-			return list, nil
+			list := slices.Clone(d.stack[mark:])
+			clear(d.stack[mark:])
+			d.stack = d.stack[:mark]
+			return d.boxes.list(list), nil
 		default:
 			return nil, d.fail("expected ',' or ']' in an array")
 		}
@@ -282,7 +298,7 @@ func (d *decoder) hex4() (rune, error) {
 }
 
 // number reads a JSON number, checking its grammar; the result shares raw's memory.
-func (d *decoder) number() (any, error) {
+func (d *decoder) number() (json.Number, error) {
 	start := d.pos
 	if d.raw[d.pos] == '-' {
 		d.pos++
@@ -291,12 +307,12 @@ func (d *decoder) number() (any, error) {
 	case d.pos < len(d.raw) && d.raw[d.pos] == '0':
 		d.pos++
 	case d.digits() == 0:
-		return nil, d.fail("invalid number")
+		return "", d.fail("invalid number")
 	}
 	if d.pos < len(d.raw) && d.raw[d.pos] == '.' {
 		d.pos++
 		if d.digits() == 0 {
-			return nil, d.fail("invalid number: no digits after '.'")
+			return "", d.fail("invalid number: no digits after '.'")
 		}
 	}
 	if d.pos < len(d.raw) && (d.raw[d.pos] == 'e' || d.raw[d.pos] == 'E') {
@@ -305,7 +321,7 @@ func (d *decoder) number() (any, error) {
 			d.pos++
 		}
 		if d.digits() == 0 {
-			return nil, d.fail("invalid number: no digits in exponent")
+			return "", d.fail("invalid number: no digits in exponent")
 		}
 	}
 	s := d.raw[start:d.pos]
@@ -320,3 +336,59 @@ func (d *decoder) digits() int {
 	}
 	return n
 }
+
+// boxes turns strings, numbers and lists into interface values without an allocation each.
+// Converting a string to any copies its header to the heap: 16 bytes, one allocation per
+// string of the response (most of its values). boxes keeps the headers in blocks instead
+// and points the interface values at them. A block's elements are never written again once
+// handed out, as the runtime expects of what an interface value points to.
+type boxes struct {
+	strings []string
+	numbers []json.Number
+	lists   [][]any
+}
+
+// maxBoxBlock bounds the values per block; blocks start small and double up to it, so
+// that a small body does not hold a large block.
+const maxBoxBlock = 256
+
+func (b *boxes) string(s string) any {
+	return boxIn(&b.strings, s, stringType)
+}
+
+func (b *boxes) number(n json.Number) any {
+	return boxIn(&b.numbers, n, numberType)
+}
+
+func (b *boxes) list(l []any) any {
+	return boxIn(&b.lists, l, listType)
+}
+
+// boxIn stores v in the current block of *block and returns an interface value of dynamic
+// type typ (v's type) pointing at it.
+func boxIn[T any](block *[]T, v T, typ unsafe.Pointer) any {
+	if len(*block) == cap(*block) {
+		*block = make([]T, 0, min(max(8, 2*cap(*block)), maxBoxBlock))
+	}
+	*block = append(*block, v)
+	var out any
+	e := (*eface)(unsafe.Pointer(&out))
+	e.typ, e.data = typ, unsafe.Pointer(&(*block)[len(*block)-1])
+	return out
+}
+
+// eface is the layout of an interface value of type any: its dynamic type, and a pointer to
+// its value (for types like string and slices, which do not fit in a pointer).
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func typeOf(v any) unsafe.Pointer {
+	return (*eface)(unsafe.Pointer(&v)).typ
+}
+
+var (
+	stringType = typeOf("")
+	numberType = typeOf(json.Number(""))
+	listType   = typeOf([]any(nil))
+)
