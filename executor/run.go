@@ -40,9 +40,15 @@ func (e *execution) run(ctx context.Context, n *planner.Node) {
 			e.run(ctx, c)
 		}
 	case planner.KindParallel:
+		// The last child runs on this goroutine, which would otherwise only wait: one
+		// goroutine (and one wake-up) less per Parallel.
 		var wg sync.WaitGroup
-		for _, c := range n.Nodes {
+		last := len(n.Nodes) - 1
+		for _, c := range n.Nodes[:max(last, 0)] {
 			wg.Go(func() { e.run(ctx, c) })
+		}
+		if last >= 0 {
+			e.run(ctx, n.Nodes[last])
 		}
 		wg.Wait()
 	case planner.KindFetch:
