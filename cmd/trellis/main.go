@@ -20,6 +20,7 @@ Usage:
   trellis subgraph publish | check | list | history | versions | rollback | remove   talk to a registry
   trellis registry token create | list | revoke    team tokens of a registry (admin token)
   trellis registry supergraph                      the registry's current supergraph SDL
+  trellis registry policy publish | show | history  traffic policy for every gateway (admin token)
   trellis demo  [--listen 127.0.0.1:4000]         the examples in the mesh, the gateway and the playground, in one process
   trellis config validate --config FILE            check a configuration (and TRELLIS_ overrides) without serving
   trellis ca    init | issue | rotate | retire     the mesh's CA and SPIFFE certificates
