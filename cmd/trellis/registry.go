@@ -15,14 +15,15 @@ func registryOptions() registry.Options {
 	return registry.Options{Compose: composeFederation, Diff: diffSupergraphs}
 }
 
-// composeFederation adapts compose.Compose to the registry's Composer: composition errors
-// become problems, anything else an error.
+// composeFederation adapts compose.ComposeContext to the registry's Composer: composition
+// errors become problems, anything else an error. It returns soon after ctx is done (the
+// registry holds its write lock meanwhile), with an error wrapping ctx.Err().
 func composeFederation(ctx context.Context, subs []registry.Source) (string, []registry.Problem, error) {
 	in := make([]compose.Subgraph, len(subs))
 	for i, s := range subs {
 		in[i] = compose.Subgraph{Name: s.Name, URL: s.RoutingURL, SDL: s.SDL}
 	}
-	res, err := compose.Compose(in)
+	res, err := compose.ComposeContext(ctx, in)
 	if err == nil {
 		return res.SDL, nil, nil
 	}

@@ -31,7 +31,9 @@ func (c *checker) advanceField(id int32, fd *ast.FieldDefinition) advanced {
 	o := c.opts[id]
 	child := c.compositeType(fd.Type.Name())
 	var r advanced
-	for _, y := range c.closure(o.typ, o.graph, o.prov) {
+	reached := c.closure(o.typ, o.graph, o.prov)
+	c.spend(1 + len(reached)/4) // most candidates lack the field: a few map lookups each
+	for _, y := range reached {
 		next, ok := c.take(o, y, fd.Name, child)
 		if !ok {
 			continue
@@ -53,9 +55,9 @@ func (c *checker) take(o option, y int, name, child string) ([]int32, bool) {
 	if !ok {
 		return nil, false
 	}
-	set, val := o.set, o.val
+	label, active := o.label, o.active
 	if l.in != nil && l.in.OverrideLabel != "" {
-		if set, val, ok = c.decide(o, l.in.OverrideLabel, l.in.Override != ""); !ok {
+		if label, active, ok = c.decide(o, l.in.OverrideLabel, l.in.Override != ""); !ok {
 			return nil, false
 		}
 	}
@@ -65,15 +67,16 @@ func (c *checker) take(o option, y int, name, child string) ([]int32, bool) {
 	if child == "" {
 		return nil, true
 	}
+	label, active = c.remember(child, label, active)
 	if child == c.queryRoot {
 		// A field returning the query type starts over: every subgraph's root fields serve.
 		var out []int32
 		for _, g := range c.rootGraphs(child) {
-			out = append(out, c.optionID(option{typ: child, graph: g, set: set, val: val}))
+			out = append(out, c.optionID(option{typ: child, graph: g, label: label, active: active}))
 		}
 		return out, true
 	}
-	next := option{typ: child, graph: y, prov: c.childProv(l), set: set, val: val}
+	next := option{typ: child, graph: y, prov: c.childProv(l), label: label, active: active}
 	if l.in != nil && l.in.Type != "" {
 		if named := namedType(l.in.Type); named != child {
 			next.static = named
@@ -98,6 +101,7 @@ func (c *checker) advanceCast(id int32, obj string) advanced {
 	} else if st := c.staticType(o); st == obj || c.sg.PossibleIn(c.graphs[o.graph], st, obj) {
 		next := o
 		next.typ, next.static = obj, ""
+		next.label, next.active = c.remember(obj, o.label, o.active)
 		r.opts, r.ok = []int32{c.optionID(next)}, true
 	}
 	return r
@@ -125,6 +129,7 @@ func (c *checker) interfaceObjectAt(o option) bool {
 func (c *checker) owners(o option, obj string) []int32 {
 	iface := c.staticType(o)
 	t := c.sg.Types[iface]
+	c.spend(len(c.graphs))
 	var out []int32
 	for h, name := range c.graphs {
 		in := t.In[name]
@@ -133,7 +138,8 @@ func (c *checker) owners(o option, obj string) []int32 {
 		}
 		for _, key := range in.Keys {
 			if key.Resolvable && c.canCollect(iface, o.graph, o.prov, key.Selection) {
-				out = append(out, c.optionID(option{typ: obj, graph: h, set: o.set, val: o.val}))
+				label, active := c.remember(obj, o.label, o.active)
+				out = append(out, c.optionID(option{typ: obj, graph: h, label: label, active: active}))
 				break
 			}
 		}

@@ -1,6 +1,7 @@
 package satisfy
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func TestDeepChain(t *testing.T) {
 // not prove (the broken field at the bottom is never reached).
 func TestBudget(t *testing.T) {
 	sg := loadSDL(t, "chain", chain(300, true))
-	errs := check(sg, 100)
+	errs, _ := check(context.Background(), sg, 100)
 	if len(errs) != 1 || errs[0].Coordinate != "" || !strings.Contains(errs[0].Message, "stopped after 100 steps") {
 		t.Fatalf("want only the cut error, got %v", errs)
 	}

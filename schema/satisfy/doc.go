@@ -8,7 +8,7 @@
 //
 //	satisfy.go  Error, Check, the memo tables and the step budget
 //	walk.go     the breadth-first walk over (API type, set of subgraph options)
-//	option.go   an option: a subgraph at an API type, with its @provides and override labels
+//	option.go   an option: a subgraph at an API type, with its @provides and last override label
 //	reach.go    key jumps (the closure of a subgraph at a type) and field-set conditions
 //	advance.go  one field edge or down-cast for one option
 //	reason.go   why no option could take an edge, in Apollo's words

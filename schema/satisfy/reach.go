@@ -1,6 +1,8 @@
 package satisfy
 
 import (
+	"slices"
+
 	"github.com/trellis-gql/trellis/schema/supergraph"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -95,9 +97,11 @@ func (c *checker) closure(typeName string, x int, prov int32) []int {
 	in := make([]bool, len(c.graphs))
 	in[x] = true
 	t := c.sg.Types[typeName]
+	hosts := c.enterable(typeName)
 	for changed := t != nil; changed; {
 		changed = false
-		for h := range c.graphs {
+		c.spend(len(hosts))
+		for _, h := range hosts {
 			if !in[h] && c.canEnter(t, h, reached, x, prov) {
 				reached, in[h], changed = append(reached, h), true, true
 			}
@@ -108,6 +112,25 @@ func (c *checker) closure(typeName string, x int, prov int32) []int {
 		c.closures[k] = reached
 	}
 	return reached
+}
+
+// enterable lists, in graph order, the subgraphs with a resolvable key for typeName: the
+// only ones a key jump can enter. Memoized: a closure round tries these, not every subgraph.
+func (c *checker) enterable(typeName string) []int {
+	if out, ok := c.hosts[typeName]; ok {
+		return out
+	}
+	c.spend(1 + len(c.graphs)/16)
+	var out []int
+	if t := c.sg.Types[typeName]; t != nil {
+		for h, name := range c.graphs {
+			if ti := t.In[name]; ti != nil && slices.ContainsFunc(ti.Keys, func(k *supergraph.Key) bool { return k.Resolvable }) {
+				out = append(out, h)
+			}
+		}
+	}
+	c.hosts[typeName] = out
+	return out
 }
 
 // canEnter reports whether one of h's resolvable keys for t can be collected from reached.
@@ -150,16 +173,18 @@ func (c *checker) keyFrom(typeName string, sel ast.SelectionSet, reached []int, 
 }
 
 func (c *checker) someResolves(typeName string, f *ast.Field, reached []int, x int, prov int32) bool {
-	for _, y := range reached {
+	for i, y := range reached {
 		p := provHere(y, x, prov)
 		l, ok := c.direct(typeName, y, p, f.Name)
 		if !ok || len(l.requires()) > 0 {
 			continue
 		}
 		if len(f.SelectionSet) == 0 || c.canCollect(c.fieldType(typeName, f.Name), y, c.childProv(l), f.SelectionSet) {
+			c.spend(i + 1)
 			return true
 		}
 	}
+	c.spend(len(reached))
 	return false
 }
 
@@ -228,7 +253,7 @@ func (c *checker) missing(typeName string, from int, prov int32, sel ast.Selecti
 }
 
 func (c *checker) collectField(typeName string, from int, prov int32, f *ast.Field, reached []int) bool {
-	for _, y := range reached {
+	for i, y := range reached {
 		l, ok := c.direct(typeName, y, provHere(y, from, prov), f.Name)
 		if !ok {
 			continue
@@ -237,9 +262,11 @@ func (c *checker) collectField(typeName string, from int, prov int32, f *ast.Fie
 			continue
 		}
 		if len(f.SelectionSet) == 0 || c.canCollect(c.fieldType(typeName, f.Name), y, c.childProv(l), f.SelectionSet) {
+			c.spend(i + 1)
 			return true
 		}
 	}
+	c.spend(len(reached))
 	return false
 }
 

@@ -25,6 +25,7 @@ func (w *walker) checkRuntimeTypes(s *state, fd *ast.FieldDefinition, next []int
 	if w.errs[key] != nil {
 		return
 	}
+	c.spend(len(next))
 	first := map[int]option{} // one option per subgraph: the runtime types depend on it only
 	var graphs []int
 	for _, id := range next {
@@ -38,6 +39,7 @@ func (w *walker) checkRuntimeTypes(s *state, fd *ast.FieldDefinition, next []int
 		return
 	}
 	possible := c.possibleTypes(def)
+	c.spend(len(graphs) * len(possible))
 	byGraph := map[int][]string{}
 	for _, g := range graphs {
 		o := first[g]

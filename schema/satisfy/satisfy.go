@@ -1,6 +1,7 @@
 package satisfy
 
 import (
+	"context"
 	"fmt"
 	"sort"
 
@@ -14,10 +15,17 @@ const (
 	CodeMismatchedRuntimeTypes = "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES"
 )
 
-// MaxSteps bounds the work of one Check: walk states plus key closures and condition checks
-// computed (Apollo bounds its search at 1,000,000 open paths the same way). Past it, Check
-// returns what it found and one error saying the search was cut.
-const MaxSteps = 1_000_000
+// MaxSteps bounds the work of one Check. A step is one unit of bounded work: a walk state
+// enqueued, an (option, field) or (option, down-cast) edge looked up, a comparison with an
+// earlier state of the same type, a candidate subgraph tried for a field, a key jump tried,
+// a key closure or condition computed, an option or witness edge built. Each is at most a
+// few map lookups, so the budget bounds the time of Check, whatever the input (about a
+// second on a slow machine). Apollo bounds its search at 1,000,000 open paths the same way.
+// Past it, Check returns what it found and one error saying the search was cut.
+const MaxSteps = 8_000_000
+
+// pollEvery is how many steps pass between two looks at the context of CheckContext.
+const pollEvery = 4096
 
 // Error is one unsatisfiable path: Code is "SATISFIABILITY_ERROR" or
 // "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES"; Coordinate is the field that cannot be reached
@@ -32,27 +40,49 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 // bounded by MaxSteps and deterministic: errors are sorted by coordinate, code and message.
 // It does not modify sg and is safe to call concurrently on one supergraph.
 func Check(sg *supergraph.Supergraph) []*Error {
-	return check(sg, MaxSteps)
+	errs, _ := check(context.Background(), sg, MaxSteps)
+	return errs
 }
 
-func check(sg *supergraph.Supergraph, budget int) []*Error {
+// CheckContext is Check that stops soon after ctx is done (it looks at ctx every few
+// thousand steps, a few milliseconds apart at most). The error is then non-nil and wraps
+// ctx.Err() ("satisfiability check cancelled: context deadline exceeded"); the errors
+// returned with it are those found so far, not a verdict on the supergraph.
+func CheckContext(ctx context.Context, sg *supergraph.Supergraph) ([]*Error, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, cancelled(err)
+	}
+	return check(ctx, sg, MaxSteps)
+}
+
+func cancelled(err error) error {
+	return fmt.Errorf("satisfiability check cancelled: %w", err)
+}
+
+func check(ctx context.Context, sg *supergraph.Supergraph, budget int) ([]*Error, error) {
 	if sg == nil || sg.API == nil {
-		return nil
+		return nil, nil
 	}
 	c := newChecker(sg, budget)
+	if ctx.Done() != nil {
+		c.ctx = ctx
+	}
 	w := c.walker(false)
 	for _, root := range c.roots() {
 		w.start(root)
 	}
 	w.run()
 	c.checkMutations(w)
-	return c.result(w)
+	if c.ctxErr != nil {
+		return c.result(w), cancelled(c.ctxErr)
+	}
+	return c.result(w), nil
 }
 
 // checker holds what is memoized across the walk: interned options and provided selections,
 // key closures, condition results and edge results. None of it depends on the path, and all
 // of it is bounded by the schema: options by types x subgraphs x @provides selections x
-// label states met, edges by options x fields.
+// (1 + 2 x labels), edges by options x fields.
 type checker struct {
 	sg        *supergraph.Supergraph
 	graphs    []string
@@ -69,11 +99,16 @@ type checker struct {
 	collected  map[collectKey]bool
 	collecting map[collectKey]bool
 	advances   map[advanceKey]advanced
-	possible   map[string][]string // object types of an abstract API type
-	cuts       int                 // condition cycles broken; results computed across one are not memoized
+	possible   map[string][]string       // object types of an abstract API type
+	hosts      map[string][]int          // subgraphs with a resolvable key for a type
+	labelsOf   map[string]map[int32]bool // override labels serving fields of a type
+	cuts       int                       // condition cycles broken; results computed across one are not memoized
 
 	budget, used int
-	cut          bool
+	cut          bool            // out of budget, or ctx done
+	ctx          context.Context // nil when it can never be done
+	ctxErr       error           // ctx.Err() once seen
+	nextPoll     int             // c.used at which ctx is looked at next
 }
 
 func newChecker(sg *supergraph.Supergraph, budget int) *checker {
@@ -83,7 +118,7 @@ func newChecker(sg *supergraph.Supergraph, budget int) *checker {
 		optIDs: make(map[option]int32, 4*n), provs: []ast.SelectionSet{nil}, provIDs: map[*ast.Selection]int32{},
 		closures: make(map[closureKey][]int, 4*n), busy: map[closureKey]bool{},
 		collected: map[collectKey]bool{}, collecting: map[collectKey]bool{},
-		advances: make(map[advanceKey]advanced, 16*n), possible: map[string][]string{}, budget: budget,
+		advances: make(map[advanceKey]advanced, 16*n), possible: map[string][]string{}, hosts: map[string][]int{}, labelsOf: map[string]map[int32]bool{}, budget: budget,
 	}
 	for _, g := range sg.Graphs {
 		c.graphs = append(c.graphs, g.Name)
@@ -97,11 +132,18 @@ func newChecker(sg *supergraph.Supergraph, budget int) *checker {
 	return c
 }
 
-// spend uses n steps of the budget and reports whether any is left.
+// spend uses n steps of the budget and reports whether any is left. Every pollEvery steps it
+// looks at the context: once done, the check is cut as if out of budget.
 func (c *checker) spend(n int) bool {
 	c.used += n
 	if c.used > c.budget {
 		c.cut = true
+	}
+	if c.ctx != nil && c.used >= c.nextPoll {
+		c.nextPoll = c.used + pollEvery
+		if err := c.ctx.Err(); err != nil && c.ctxErr == nil {
+			c.ctxErr, c.cut = err, true
+		}
 	}
 	return !c.cut
 }
@@ -138,7 +180,7 @@ func (c *checker) result(w *walker) []*Error {
 		}
 		return a.Message < b.Message
 	})
-	if c.cut {
+	if c.cut && c.ctxErr == nil {
 		out = append(out, &Error{Code: CodeSatisfiability, Message: fmt.Sprintf(
 			"The satisfiability check stopped after %d steps (the limit) without covering the whole API schema: "+
 				"the errors above are real, but others may be missing. The subgraphs offer too many distinct paths "+

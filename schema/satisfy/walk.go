@@ -39,13 +39,14 @@ type walker struct {
 	c       *checker
 	queue   []*state
 	visited map[string][][]int32
+	seen    map[string]bool // stateKey of every state walked
 	errs    map[string]*Error
 	rootErr map[string]bool // root fields ("Mutation.createT") with an error at or below them
 	first   bool            // stop at the first error (the mutation sub-walks)
 }
 
 func (c *checker) walker(first bool) *walker {
-	return &walker{c: c, visited: map[string][][]int32{}, errs: map[string]*Error{}, rootErr: map[string]bool{}, first: first}
+	return &walker{c: c, visited: map[string][][]int32{}, seen: map[string]bool{}, errs: map[string]*Error{}, rootErr: map[string]bool{}, first: first}
 }
 
 // start enqueues a root type with every subgraph that defines it.
@@ -76,6 +77,9 @@ func (w *walker) visitObject(s *state, def *ast.Definition) {
 		if strings.HasPrefix(fd.Name, "__") {
 			continue
 		}
+		if !w.c.spend(len(s.opts)) {
+			return
+		}
 		var next []int32
 		ok := false
 		for _, id := range s.opts {
@@ -91,7 +95,8 @@ func (w *walker) visitObject(s *state, def *ast.Definition) {
 		if child == "" {
 			continue
 		}
-		next = sortIDs(next)
+		w.c.spend(len(next))
+		next = w.c.mergeLabels(sortIDs(next))
 		w.checkRuntimeTypes(s, fd, next)
 		w.enqueue(&state{typ: child, opts: next, parent: s, edge: edge{field: fd}, root: s.rootOf(fd)})
 	}
@@ -99,6 +104,9 @@ func (w *walker) visitObject(s *state, def *ast.Definition) {
 
 func (w *walker) visitAbstract(s *state, def *ast.Definition) {
 	for _, obj := range w.c.possibleTypes(def) {
+		if !w.c.spend(len(s.opts)) {
+			return
+		}
 		var next []int32
 		ok, blocked := false, false
 		for _, id := range s.opts {
@@ -109,7 +117,7 @@ func (w *walker) visitAbstract(s *state, def *ast.Definition) {
 		}
 		switch {
 		case ok:
-			w.enqueue(&state{typ: obj, opts: sortIDs(next), parent: s, edge: edge{cast: obj}, root: s.root})
+			w.enqueue(&state{typ: obj, opts: w.c.mergeLabels(sortIDs(next)), parent: s, edge: edge{cast: obj}, root: s.root})
 		case blocked:
 			w.fail(s, edge{cast: obj})
 		}
@@ -132,21 +140,43 @@ func (c *checker) possibleTypes(def *ast.Definition) []string {
 	return out
 }
 
-// enqueue adds s unless its type was walked with a subset of its options.
+// enqueue adds s unless its type was walked with a subset of its options. A state equal to
+// one already walked (the common case: many paths lead to the same options) is found by
+// its key without comparing it to every earlier state of the type.
 func (w *walker) enqueue(s *state) {
 	if len(s.opts) == 0 {
 		return
 	}
-	for _, prev := range w.visited[s.typ] {
+	key := stateKey(s)
+	w.c.spend(1 + len(s.opts)/8)
+	if w.seen[key] {
+		return
+	}
+	// Each comparison with an earlier state is a step: a type met with many incomparable
+	// option sets must not make every enqueue scan them all for free.
+	for i, prev := range w.visited[s.typ] {
 		if subset(prev, s.opts) {
+			w.c.spend(i + 1)
 			return
 		}
 	}
-	if !w.c.spend(1) {
+	if !w.c.spend(1 + len(w.visited[s.typ]) + len(s.opts)) {
 		return
 	}
+	w.seen[key] = true
 	w.visited[s.typ] = append(w.visited[s.typ], s.opts)
 	w.queue = append(w.queue, s)
+}
+
+// stateKey is the type and the option ids of s, as a map key.
+func stateKey(s *state) string {
+	b := make([]byte, 0, len(s.typ)+1+4*len(s.opts))
+	b = append(b, s.typ...)
+	b = append(b, 0)
+	for _, id := range s.opts {
+		b = append(b, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+	}
+	return string(b)
 }
 
 // subset reports whether sorted a is a subset of sorted b.
@@ -182,7 +212,17 @@ func (w *walker) fail(s *state, e edge) {
 	if w.errs[key] != nil {
 		return
 	}
+	w.c.spend(w.c.depth(s) + len(s.opts)*len(w.c.graphs)) // the witness and the reasons
 	msg := "The following supergraph API query:\n" + w.c.witness(s, e) +
 		"\ncannot be satisfied by the subgraphs because:\n" + w.c.reasons(s, e)
 	w.errs[key] = &Error{Code: CodeSatisfiability, Coordinate: coord, Message: msg}
+}
+
+// depth is the number of edges from the root to s.
+func (c *checker) depth(s *state) int {
+	n := 0
+	for p := s; p.parent != nil; p = p.parent {
+		n++
+	}
+	return n
 }
