@@ -32,11 +32,13 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.g.cfg.SubgraphTimeout)
 	defer cancel()
-	target := resilience.Target{Service: service, Idempotent: idempotent}
-	if !idempotent {
-		target.Body = body // sent again only if the first try provably reached no instance
+	if e.g.targets {
+		target := resilience.Target{Service: service, Idempotent: idempotent}
+		if !idempotent {
+			target.Body = body // sent again only if the first try provably reached no instance
+		}
+		ctx = resilience.WithTarget(ctx, target)
 	}
-	ctx = resilience.WithTarget(ctx, target)
 	ctx, obs := e.g.startFetch(ctx, service)
 	defer func() { obs.end(err) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, graph.URL, bytes.NewReader(body))

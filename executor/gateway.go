@@ -159,8 +159,11 @@ type Doer interface {
 
 // Gateway serves GraphQL over HTTP for one supergraph at a time.
 type Gateway struct {
-	cfg       Config
-	client    Doer
+	cfg    Config
+	client Doer
+	// targets is set when subgraph requests carry a resilience.Target (a client given to
+	// New); the default client has no use for it.
+	targets   bool
 	log       *slog.Logger
 	state     atomic.Pointer[state]
 	labels    map[string]bool
@@ -195,13 +198,16 @@ func New(cfg Config, sg *supergraph.Supergraph, client Doer, log *slog.Logger) (
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	// A client given by the caller may be a resilience.Client, which reads each request's
+	// target from its context; the gateway's own client does not.
+	targets := client != nil
 	if client == nil {
 		client = NewHTTPClient()
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	g := &Gateway{cfg: cfg, client: client, log: log, labels: map[string]bool{}}
+	g := &Gateway{cfg: cfg, client: client, targets: targets, log: log, labels: map[string]bool{}}
 	for _, l := range cfg.OverrideLabels {
 		g.labels[l] = true
 	}
