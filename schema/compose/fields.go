@@ -11,16 +11,7 @@ import (
 func (m *merger) mergeComposite(t *mtype) {
 	m.typeJoins(t)
 	m.typeDirectives(t)
-	var names []string
-	by := map[string][]*sfield{}
-	for _, s := range t.sources {
-		for _, f := range s.fields {
-			if by[f.name] == nil {
-				names = append(names, f.name)
-			}
-			by[f.name] = append(by[f.name], f)
-		}
-	}
+	names, by := fieldsByName(t)
 	for _, name := range names {
 		if f := m.mergeField(t, by[name]); f != nil {
 			t.fields = append(t.fields, f)
@@ -207,4 +198,19 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// fieldsByName groups a type's field definitions from every subgraph by name; names are in
+// first-appearance order, walking the subgraphs sorted by name.
+func fieldsByName(t *mtype) (names []string, by map[string][]*sfield) {
+	by = map[string][]*sfield{}
+	for _, s := range t.sources {
+		for _, f := range s.fields {
+			if by[f.name] == nil {
+				names = append(names, f.name)
+			}
+			by[f.name] = append(by[f.name], f)
+		}
+	}
+	return names, by
 }

@@ -10,16 +10,7 @@ import (
 func (m *merger) mergeInput(t *mtype) {
 	m.typeJoins(t)
 	m.typeDirectives(t)
-	var names []string
-	by := map[string][]*sfield{}
-	for _, s := range t.sources {
-		for _, f := range s.fields {
-			if by[f.name] == nil {
-				names = append(names, f.name)
-			}
-			by[f.name] = append(by[f.name], f)
-		}
-	}
+	names, by := fieldsByName(t)
 	for _, name := range names {
 		srcs := by[name]
 		coord := t.name + "." + name
