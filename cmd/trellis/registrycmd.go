@@ -14,6 +14,7 @@ const registryUsage = `trellis registry: the registry's tokens, supergraph and c
 
 Usage:
   trellis registry token create --team T --subgraphs a,b [--json]   a team token (admin token)
+  trellis registry token create --team T --read-only [--json]       a token that only reads: for gateways (admin token)
   trellis registry token list   [--json]                           every token, without secrets (admin token)
   trellis registry token revoke --id ID                            (admin token)
   trellis registry supergraph                                      print the latest supergraph SDL
@@ -57,17 +58,28 @@ func registryCmd(args []string, stdout, stderr io.Writer) int {
 func tokenCreate(args []string, stdout, stderr io.Writer) int {
 	c := newRegistryCommand("registry token create", stdout, stderr, true)
 	team := c.fs.String("team", "", "the team the token is for, e.g. catalog")
-	subgraphs := c.fs.String("subgraphs", "", "the subgraphs it may publish, remove and roll back, comma-separated: products,inventory")
-	return c.run(args, []string{"team", "subgraphs"}, func(ctx context.Context, cl *admin.Client) error {
+	subgraphs := c.fs.String("subgraphs", "", "the subgraphs it may publish, remove and roll back, comma-separated: products,inventory (empty: read-only)")
+	readOnly := c.fs.Bool("read-only", false, "a token that reads and checks but publishes nothing: for gateways following the registry (--registry-url)")
+	return c.run(args, []string{"team"}, func(ctx context.Context, cl *admin.Client) error {
 		names := splitList(*subgraphs)
+		switch {
+		case *readOnly && len(names) > 0:
+			return fmt.Errorf("%w: --read-only with --subgraphs %s: a read-only token names no subgraph; give one of them", errUsage, *subgraphs)
+		case !*readOnly && !flagGiven(c.fs, "subgraphs"):
+			return fmt.Errorf("%w: --subgraphs is required, or --read-only for a token that only reads (what a gateway following the registry needs)", errUsage)
+		}
 		id, secret, err := cl.CreateToken(ctx, *team, names)
 		if err != nil {
 			return err
 		}
 		if *c.asJSON {
-			return c.printJSON(tokenJSON{ID: id, Team: *team, Subgraphs: names, Secret: secret})
+			return c.printJSON(tokenJSON{ID: id, Team: *team, Subgraphs: nonNilStrings(names), Secret: secret})
 		}
-		fmt.Fprintf(stdout, "token %s for team %s, subgraphs %s\n%s\n", id, *team, strings.Join(names, ", "), secret)
+		what := "subgraphs " + strings.Join(names, ", ")
+		if len(names) == 0 {
+			what = "read-only"
+		}
+		fmt.Fprintf(stdout, "token %s for team %s, %s\n%s\n", id, *team, what, secret)
 		fmt.Fprintf(stderr, "The secret above is shown once: give it to the team, who set %s to it (or pass --token).\n", envRegistryToken)
 		return nil
 	})
@@ -90,8 +102,11 @@ func tokenList(args []string, stdout, stderr io.Writer) int {
 		rows := make([][]string, len(tokens))
 		for i, t := range tokens {
 			subs := strings.Join(t.Subgraphs, ",")
-			if t.Admin {
+			switch {
+			case t.Admin:
 				subs = "(admin: all)"
+			case len(t.Subgraphs) == 0:
+				subs = "(read-only)"
 			}
 			rows[i] = []string{t.TokenID, t.Team, subs}
 		}

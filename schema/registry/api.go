@@ -17,6 +17,24 @@ type Composer func(ctx context.Context, subgraphs []Source) (sdl string, problem
 // It must be safe for concurrent use (Check calls it without the write lock).
 type Differ func(oldSDL, newSDL string) ([]Change, error)
 
+// TakeoverFinder lists the fields that subgraph resolves in newSDL through @override(from:)
+// and did not take from the same subgraph in oldSDL ("" before the first supergraph); both are
+// supergraphs the Composer made. An error is an infrastructure failure. It must be safe for
+// concurrent use; Publish and Rollback call it with the registry's write lock held.
+type TakeoverFinder func(oldSDL, newSDL, subgraph string) ([]Takeover, error)
+
+// Takeover is a field one subgraph takes from another with @override(from:).
+type Takeover struct {
+	// Coordinate is the field, e.g. Product.price.
+	Coordinate string
+	// From is the subgraph named by @override(from:).
+	From string
+}
+
+// CodeOverrideNotOwned is the Problem code of a refused attempt whose subgraph takes a field,
+// with @override, from a subgraph the token does not own.
+const CodeOverrideNotOwned = "OVERRIDE_NOT_OWNED"
+
 // Source is one subgraph as given to the Composer.
 type Source struct{ Name, RoutingURL, SDL string }
 
@@ -53,7 +71,8 @@ const (
 	StatusPublished = "published"
 	// StatusFailed: composition failed; only the attempt was stored.
 	StatusFailed = "failed"
-	// StatusRefused: the change is breaking and breaking changes were not allowed.
+	// StatusRefused: the change is breaking and breaking changes were not allowed, or a team
+	// token's subgraph takes fields of a subgraph it does not own (see Options.Takeovers).
 	StatusRefused = "refused"
 	// StatusUnchanged: the subgraph already had that schema and routing URL.
 	StatusUnchanged = "unchanged"
@@ -79,6 +98,13 @@ type Options struct {
 	// this. Nil: PublishPolicy refuses every document. It must be safe for concurrent use and
 	// must not block; it is called with the registry's write lock held.
 	ValidatePolicy PolicyValidator
+	// Takeovers finds the fields a publish or rollback takes from other subgraphs with
+	// @override. A team token's attempt that takes a field from a subgraph the token does not
+	// own is refused (ErrForbidden; the attempt is recorded as refused): ownership is per
+	// subgraph, and @override would otherwise let any team serve another team's fields from a
+	// URL of its choosing. Nil: no check (a Composer without @override needs none; `trellis
+	// serve --registry` sets it).
+	Takeovers TakeoverFinder
 }
 
 // PolicyValidator checks a policy document; nil means it is valid.
@@ -163,7 +189,8 @@ type Publication struct {
 	SubgraphVersion int
 	// SupergraphVersion is the supergraph version current after the attempt (0 = none yet).
 	SupergraphVersion int64
-	// Problems are the composition errors of a failed attempt.
+	// Problems are the composition errors of a failed attempt, or what a refused one took from
+	// subgraphs its token does not own (code CodeOverrideNotOwned).
 	Problems []Problem
 	// Changes are the classified changes (of a published or refused attempt).
 	Changes   []Change

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -70,5 +71,36 @@ func fields(sdl string) []string {
 }
 
 func testOptions() Options {
-	return Options{Compose: fakeCompose, Diff: fakeDiff}
+	return Options{Compose: fakeCompose, Diff: fakeDiff, Takeovers: fakeTakeovers}
+}
+
+// overridePattern is how the fakes' subgraphs take a field: `p: Int @override(from: "b")`.
+var overridePattern = regexp.MustCompile(`(\w+): \w+ @override\(from: "(\w+)"\)`)
+
+// fakeTakeovers reads fakeCompose's output: the fields of subgraph's section of newSDL written
+// with @override(from:) that its section of oldSDL did not take from the same subgraph; every
+// field is on Query. A subgraph whose SDL contains TAKEOVER_ERROR is an error.
+func fakeTakeovers(oldSDL, newSDL, subgraph string) ([]Takeover, error) {
+	cur := section(newSDL, subgraph)
+	if strings.Contains(cur, "TAKEOVER_ERROR") {
+		return nil, errors.New("fakeTakeovers: cannot read the supergraph")
+	}
+	old := overridePattern.FindAllString(section(oldSDL, subgraph), -1)
+	var out []Takeover
+	for _, m := range overridePattern.FindAllStringSubmatch(cur, -1) {
+		if !slices.Contains(old, m[0]) {
+			out = append(out, Takeover{Coordinate: "Query." + m[1], From: m[2]})
+		}
+	}
+	return out, nil
+}
+
+// section is subgraph's part of a fakeCompose supergraph.
+func section(sdl, subgraph string) string {
+	_, rest, ok := strings.Cut(sdl, "# "+subgraph+" ")
+	if !ok {
+		return ""
+	}
+	rest, _, _ = strings.Cut(rest, "\n# ")
+	return rest
 }

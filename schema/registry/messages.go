@@ -2,6 +2,8 @@ package registry
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -39,6 +41,30 @@ func publishedMessage(pub Publication, cur *Subgraph, next *Source, changes []Ch
 	}
 	return fmt.Sprintf("%s; supergraph version %d (%s, %d breaking)", what, pub.SupergraphVersion,
 		plural(len(changes), "change"), countBreaking(changes))
+}
+
+// takeoverError says which fields p's subgraph would take from whom, and who may publish it.
+func takeoverError(p *Principal, foreign []Takeover) error {
+	var fields, from []string
+	for _, t := range foreign {
+		fields = append(fields, fmt.Sprintf("%s from subgraph %q", t.Coordinate, t.From))
+		if q := strconv.Quote(t.From); !slices.Contains(from, q) {
+			from = append(from, q)
+		}
+	}
+	return fmt.Errorf("%w: team %q may not take fields of subgraphs it does not own with @override: %s; "+
+		"ask the owners of %s or an admin to publish it (nothing was published; the attempt is recorded)",
+		ErrForbidden, p.Team, strings.Join(fields, ", "), strings.Join(from, ", "))
+}
+
+// takeoverProblems are what a refused takeover records, one per field.
+func takeoverProblems(p *Principal, subgraph string, foreign []Takeover) []Problem {
+	out := make([]Problem, len(foreign))
+	for i, t := range foreign {
+		out[i] = Problem{Code: CodeOverrideNotOwned, Subgraph: subgraph, Coordinate: t.Coordinate,
+			Message: fmt.Sprintf("subgraph %q takes %s from subgraph %q with @override; team %q does not own %q", subgraph, t.Coordinate, t.From, p.Team, t.From)}
+	}
+	return out
 }
 
 func plural(n int, noun string) string {

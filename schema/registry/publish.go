@@ -94,6 +94,7 @@ type decideFunc func(ctx context.Context, q *queries, cur *Subgraph) (*Source, e
 // set, composes it with the change, diffs, and stores the outcome and the attempt.
 func (r *Registry) change(ctx context.Context, p *Principal, action, name string, allowBreaking bool, decide decideFunc) (*Result, error) {
 	var res *Result
+	var forbidden error // a refusal recorded as an attempt, returned after the commit
 	err := r.write(ctx, func(q *queries) error {
 		cur, err := q.current(ctx, name)
 		if err != nil {
@@ -111,11 +112,14 @@ func (r *Registry) change(ctx context.Context, p *Principal, action, name string
 		if next != nil && cur != nil && next.SDL == cur.SDL && next.RoutingURL == cur.RoutingURL {
 			pub.Status, pub.SubgraphVersion = StatusUnchanged, cur.Version
 			res = &Result{Publication: pub, Message: fmt.Sprintf("unchanged: subgraph %q version %d already has this schema and routing URL; nothing stored", name, cur.Version)}
-		} else if res, err = r.land(ctx, q, pub, cur, next, base, allowBreaking); err != nil {
+		} else if res, forbidden, err = r.land(ctx, q, p, pub, cur, next, base, allowBreaking); err != nil {
 			return err
 		}
 		return q.addPublication(ctx, &res.Publication, r.keepPublications)
 	})
+	if err == nil {
+		err = forbidden
+	}
 	if err != nil {
 		return nil, fmt.Errorf("registry: %s %q: %w", action, name, err)
 	}
@@ -127,27 +131,41 @@ func (r *Registry) change(ctx context.Context, p *Principal, action, name string
 
 // land composes the current set with next in place of the subgraph (next nil: without it),
 // diffs the result against base and, when allowed, stores the subgraph and supergraph versions.
-func (r *Registry) land(ctx context.Context, q *queries, pub Publication, cur *Subgraph, next *Source, base *Supergraph, allowBreaking bool) (*Result, error) {
+// forbidden is set, with a refused attempt to record, when next takes fields of a subgraph p
+// does not own.
+func (r *Registry) land(ctx context.Context, q *queries, p *Principal, pub Publication, cur *Subgraph, next *Source, base *Supergraph,
+	allowBreaking bool) (res *Result, forbidden, err error) {
 	set, err := q.currentSet(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sdl, problems, err := r.composeSafely(ctx, withChange(set, pub.Subgraph, next))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(problems) > 0 {
 		pub.Status, pub.Problems = StatusFailed, problems
-		return &Result{Publication: pub, Message: failedMessage(problems)}, nil
+		return &Result{Publication: pub, Message: failedMessage(problems)}, nil, nil
 	}
 	changes, err := r.diffSafely(baseSDL(base), sdl)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pub.Changes = changes
+	if next != nil && !p.Admin {
+		taken, err := r.takeoversSafely(baseSDL(base), sdl, next.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if foreign := foreignTakeovers(p, taken); len(foreign) > 0 {
+			pub.Status, pub.Problems = StatusRefused, takeoverProblems(p, next.Name, foreign)
+			forbidden = takeoverError(p, foreign)
+			return &Result{Publication: pub, Message: "refused: " + forbidden.Error()}, forbidden, nil
+		}
+	}
 	if n := countBreaking(changes); n > 0 && !allowBreaking {
 		pub.Status = StatusRefused
-		return &Result{Publication: pub, Message: refusedMessage(n, changes)}, nil
+		return &Result{Publication: pub, Message: refusedMessage(n, changes)}, nil, nil
 	}
 	if next != nil {
 		pub.SubgraphVersion, err = q.putSubgraph(ctx, Subgraph{Name: next.Name, RoutingURL: next.RoutingURL, SDL: next.SDL, PublishedAt: pub.CreatedAt, PublishedBy: pub.By})
@@ -158,15 +176,15 @@ func (r *Registry) land(ctx context.Context, q *queries, pub Publication, cur *S
 		err = r.beforeSupergraph()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sg := &Supergraph{Version: versionOf(base) + 1, SDL: sdl, Hash: sha256Hex(sdl), CreatedAt: pub.CreatedAt,
 		Subgraphs: refsAfter(set, pub.Subgraph, next, pub.SubgraphVersion)}
 	if err := q.putSupergraph(ctx, sg, r.keepSupergraphs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pub.Status, pub.SupergraphVersion = StatusPublished, sg.Version
-	return &Result{Publication: pub, Supergraph: sg, Message: publishedMessage(pub, cur, next, changes)}, nil
+	return &Result{Publication: pub, Supergraph: sg, Message: publishedMessage(pub, cur, next, changes)}, nil, nil
 }
 
 // withChange returns the sources to compose: set with next in place of name (next nil:
@@ -282,6 +300,23 @@ func (r *Registry) diffSafely(oldSDL, newSDL string) (changes []Change, err erro
 		return nil, fmt.Errorf("classifying changes: %w", err)
 	}
 	return changes, nil
+}
+
+// takeoversSafely calls the TakeoverFinder (none: no takeovers), turning a panic into an error.
+func (r *Registry) takeoversSafely(oldSDL, newSDL, subgraph string) (taken []Takeover, err error) {
+	if r.opts.Takeovers == nil {
+		return nil, nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("finding @override takeovers: the finder panicked: %v", v)
+		}
+	}()
+	taken, err = r.opts.Takeovers(oldSDL, newSDL, subgraph)
+	if err != nil {
+		return nil, fmt.Errorf("finding @override takeovers: %w", err)
+	}
+	return taken, nil
 }
 
 func versionOf(sg *Supergraph) int64 {

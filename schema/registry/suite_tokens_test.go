@@ -91,7 +91,6 @@ func testTokens(t *testing.T, open opener) {
 		{"admin", []string{"a"}, "team name"},
 		{"", []string{"a"}, "team name"},
 		{"a team", []string{"a"}, "team name"},
-		{"ok", nil, "at least one subgraph"},
 		{"ok", []string{"a", "_"}, "subgraph name"},
 		{"ok", make([]string, maxTokenSubgraphs+1), "up to 1000"},
 	} {

@@ -89,7 +89,8 @@ func (r *Registry) Authenticate(ctx context.Context, secret string) (*Principal,
 }
 
 // CreateToken (admin only) creates a team token allowed to publish/remove/rollback the named
-// subgraphs (which need not exist yet); the secret is returned once.
+// subgraphs (which need not exist yet); the secret is returned once. With no subgraphs the
+// token is read-only: what gateways following the registry should use.
 func (r *Registry) CreateToken(ctx context.Context, p *Principal, team string, subgraphs []string) (id, secret string, err error) {
 	if err := adminOnly(p, "create tokens"); err != nil {
 		return "", "", err
@@ -114,11 +115,8 @@ func (r *Registry) CreateToken(ctx context.Context, p *Principal, team string, s
 	return id, secret, nil
 }
 
-// tokenSubgraphs checks, sorts and deduplicates a token's subgraph list.
+// tokenSubgraphs checks, sorts and deduplicates a token's subgraph list (empty: read-only).
 func tokenSubgraphs(subgraphs []string) ([]string, error) {
-	if len(subgraphs) == 0 {
-		return nil, fmt.Errorf("%w: a team token needs at least one subgraph name", ErrInvalid)
-	}
 	if len(subgraphs) > maxTokenSubgraphs {
 		return nil, fmt.Errorf("%w: %d subgraph names; a token may name up to %d", ErrInvalid, len(subgraphs), maxTokenSubgraphs)
 	}

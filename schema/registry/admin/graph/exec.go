@@ -813,7 +813,8 @@ POST /admin/graphql.
 Every operation needs the header ` + "`" + `Authorization: Bearer <token>` + "`" + `: the admin token that
 ` + "`" + `trellis serve --registry` + "`" + ` prints once (or TRELLIS_ADMIN_TOKEN), or a team token made with
 ` + "`" + `createToken` + "`" + `. Every valid token may read. A team token may publish, remove and roll back the
-subgraphs it names; the admin token may do everything, and only it manages tokens.
+subgraphs it names (none: a read-only token); the admin token may do everything, and only it
+manages tokens.
 
 Errors carry extensions.code: UNAUTHENTICATED (no token, or not a valid one), FORBIDDEN (the
 token may not do this), NOT_FOUND, BAD_USER_INPUT, INTERNAL_SERVER_ERROR.
@@ -870,7 +871,9 @@ type Mutation {
   """
   Stores a new version of a subgraph and composes the supergraph with it. Nothing is stored
   but the attempt when composition fails (status failed, see problems) or when a change breaks
-  clients and allowBreaking is false (status refused, see changes).
+  clients and allowBreaking is false (status refused, see changes). A team token whose subgraph
+  takes a field of a subgraph it does not own with @override is refused with FORBIDDEN (the
+  attempt is recorded as refused, its problems coded OVERRIDE_NOT_OWNED).
   """
   publish(input: SubgraphInput!, allowBreaking: Boolean = false): PublishResult!
   "Removes a subgraph from the supergraph; its versions stay in the history."
@@ -879,7 +882,8 @@ type Mutation {
   rollback(name: String!, toVersion: Int!, allowBreaking: Boolean = false): PublishResult!
   """
   Makes a token for a team that may publish, remove and roll back the subgraphs named (admin
-  token only). The secret is shown in this answer only.
+  token only); with no subgraphs the token is read-only, what gateways following the registry
+  should use. The secret is shown in this answer only.
   """
   createToken(team: String!, subgraphs: [String!]!): NewToken!
   "Revokes a token at once (admin token only). True when it was revoked."
