@@ -60,6 +60,8 @@ func New(reg *registry.Registry, log *slog.Logger) *Server {
 	gql.AddTransport(transport.POST{})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](100))
 	gql.Use(extension.Introspection{})
+	gql.Use(heavyOnce{}) // first: its refusal says more than the complexity's
+	gql.Use(extension.FixedComplexityLimit(maxComplexity))
 	gql.SetErrorPresenter(s.presentError)
 	gql.SetRecoverFunc(func(ctx context.Context, v any) error {
 		s.log.Error("admin API: panic in a resolver", "path", graphql.GetPath(ctx).String(), "panic", v)
