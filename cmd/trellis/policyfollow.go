@@ -38,7 +38,7 @@ func (s *registrySource) startPolicy(ctx context.Context, log *slog.Logger) erro
 		log.Warn(followedPolicy.unreadable, "registry", s.where, "error", err.Error())
 		return nil
 	case pv != nil:
-		s.firstPolicy = pv.Version
+		s.firstPolicy, s.firstPolicyHash = pv.Version, pv.Hash
 		s.policy.Store(pv)
 	}
 	return nil
@@ -63,7 +63,7 @@ func (s *registrySource) withPolicy(path string, file *fileConfig, log *slog.Log
 		s.policy.Store(nil)
 		return file
 	}
-	_, _, attrs := describe(pv)
+	_, _, _, attrs := describe(pv)
 	log.Info(followedPolicy.loaded, append([]any{"version", pv.Version}, attrs...)...)
 	return f
 }
@@ -87,7 +87,7 @@ func (s *registrySource) nextPolicy(ctx context.Context, after int64) (*registry
 // followPolicy applies each new policy of the registry until ctx ends. started is the
 // configuration the gateway started with (its resilience section is not rebuilt).
 func (s *registrySource) followPolicy(ctx context.Context, reload *reloader, started *fileConfig, log *slog.Logger) {
-	f := &followerOf[*registry.PolicyVersion]{next: s.nextPolicy, log: log, where: s.where, after: s.firstPolicy,
+	f := &followerOf[*registry.PolicyVersion]{next: s.nextPolicy, log: log, where: s.where, after: s.firstPolicy, hash: s.firstPolicyHash,
 		apply: func(pv *registry.PolicyVersion) error { return s.applyPolicy(reload, started, pv, log) }}
 	f.run(ctx)
 }

@@ -34,6 +34,7 @@ type followerOf[T any] struct {
 	log   *slog.Logger
 	where string
 	after int64                                      // the version applied (or refused) last
+	hash  string                                     // its hash: what the gateway serves (or refused)
 	sleep func(ctx context.Context, d time.Duration) // time.Sleep that ends with ctx; tests replace it
 }
 
@@ -57,19 +58,19 @@ var (
 	}
 )
 
-// describe gives the version of v (0 for none) and how to log it.
-func describe(v any) (version int64, msgs followed, attrs []any) {
+// describe gives the version of v (0 for none), its hash and how to log it.
+func describe(v any) (version int64, hash string, msgs followed, attrs []any) {
 	switch v := v.(type) {
 	case *registry.Supergraph:
 		if v != nil {
-			version, attrs = v.Version, []any{"subgraphs", len(v.Subgraphs), "hash", shortHash(v.Hash)}
+			version, hash, attrs = v.Version, v.Hash, []any{"subgraphs", len(v.Subgraphs), "hash", shortHash(v.Hash)}
 		}
-		return version, followedSupergraph, attrs
+		return version, hash, followedSupergraph, attrs
 	case *registry.PolicyVersion:
 		if v != nil {
-			version, attrs = v.Version, []any{"hash", shortHash(v.Hash), "by", v.CreatedBy}
+			version, hash, attrs = v.Version, v.Hash, []any{"hash", shortHash(v.Hash), "by", v.CreatedBy}
 		}
-		return version, followedPolicy, attrs
+		return version, hash, followedPolicy, attrs
 	}
 	panic(fmt.Sprintf("follower of %T", v)) // a programming error: only the types above are followed
 }
@@ -79,7 +80,7 @@ func (f *followerOf[T]) run(ctx context.Context) {
 		f.sleep = sleepCtx
 	}
 	var zero T
-	_, msgs, _ := describe(zero)
+	_, _, msgs, _ := describe(zero)
 	failing, backoff := false, minBackoff
 	for ctx.Err() == nil {
 		got, err := f.next(ctx, f.after)
@@ -99,12 +100,23 @@ func (f *followerOf[T]) run(ctx context.Context) {
 			f.log.Info(msgs.readable, "registry", f.where)
 			failing, backoff = false, minBackoff
 		}
-		version, _, attrs := describe(got)
-		if version <= f.after {
+		version, hash, _, attrs := describe(got)
+		if version < f.after && version > 0 {
+			// The registry's store was replaced or restored: its numbering starts lower. Follow it
+			// (asking for versions after f.after would wait for numbers that mean nothing).
+			f.log.Warn("the registry's versions went back: was its store replaced or restored? following its numbering",
+				"registry", f.where, "version", version, "was", f.after)
+		}
+		if version == 0 || hash == f.hash && version <= f.after {
+			if version > 0 {
+				f.after = version // the same one, perhaps under a lower number: follow the number
+			}
 			f.sleep(ctx, idlePause)
 			continue
 		}
-		f.after = version // a version that does not apply is not tried again: the next one will be
+		// What differs from what the gateway serves applies, newer or not; a version that does
+		// not apply is not tried again: the next one will be.
+		f.after, f.hash = version, hash
 		if err := f.apply(got); err != nil {
 			f.log.Error(msgs.refused, "version", version, "error", err.Error())
 			continue

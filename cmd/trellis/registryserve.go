@@ -67,11 +67,15 @@ type registrySource struct {
 	admin  *admin.Server
 	client *admin.Client
 	first  int64 // the version taken at start, served or refused
+	// firstHash is its hash: the follower applies what differs from it, newer or not.
+	firstHash string
 
 	// policy is the central policy the gateway runs with (nil: none), read by each build
-	// (configure); firstPolicy is the version taken at start, applied or refused.
-	policy      atomic.Pointer[registry.PolicyVersion]
-	firstPolicy int64
+	// (configure); firstPolicy is the version taken at start, applied or refused, and
+	// firstPolicyHash its hash.
+	policy          atomic.Pointer[registry.PolicyVersion]
+	firstPolicy     int64
+	firstPolicyHash string
 }
 
 // openRegistry opens the embedded registry (printing a generated admin token once, to
@@ -210,7 +214,7 @@ func startRegistry(f *registryFlags, log *slog.Logger, stderr io.Writer) (*regis
 	case rs == nil:
 		return src, nil, nil
 	}
-	src.first = rs.Version
+	src.first, src.firstHash = rs.Version, rs.Hash
 	sg, err := loadRegistrySupergraph(rs)
 	if err != nil {
 		log.Error("the registry's supergraph does not load: /graphql answers 503 until the next one", "version", rs.Version, "error", err.Error())
@@ -226,7 +230,7 @@ func loadRegistrySupergraph(rs *registry.Supergraph) (*supergraph.Supergraph, er
 // follow swaps in each new supergraph of the registry, and applies each new policy, until ctx
 // ends.
 func (s *registrySource) follow(ctx context.Context, reload *reloader, ready *readiness, file *fileConfig, log *slog.Logger) {
-	f := &follower{next: s.next, log: log, where: s.where, after: s.first, apply: func(rs *registry.Supergraph) error {
+	f := &follower{next: s.next, log: log, where: s.where, after: s.first, hash: s.firstHash, apply: func(rs *registry.Supergraph) error {
 		sg, err := loadRegistrySupergraph(rs)
 		if err != nil {
 			return err

@@ -45,6 +45,7 @@ func testRegistry(t *testing.T, open opener) {
 		{"WaitWakesOnInProcessPublish", testWaitInProcess},
 		{"WaitSeesOtherProcess", testWaitOtherProcess},
 		{"WaitReturnsOnContextAndClose", testWaitReturns},
+		{"WaitRereadsTheStore", testWaitRereadsStore},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // each test has its own store

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -87,5 +88,37 @@ func testWaitReturns(t *testing.T, open opener) {
 	r.Close()
 	if err := <-done; !errors.Is(err, ErrClosed) {
 		t.Fatalf("Wait across Close err = %v; want ErrClosed", err)
+	}
+}
+
+// testWaitRereadsStore: a registry that did not make the publish answers Wait with the store's
+// latest, not the copy it loaded earlier: at once when no poller ran, and when the context ends
+// (a zero timeout) before a poll.
+func testWaitRereadsStore(t *testing.T, open opener) {
+	writer := open(t)
+	publish(t, writer, admin, Input{Name: "a", RoutingURL: urlA, SDL: "type Query { a: Int }"}, false, StatusPublished)
+	// An hour between polls: only a read made by Wait itself can see the writer's publishes.
+	reader := reopen(t, writer, func(o *Options) { o.PollInterval = time.Hour })
+	expired, cancel := context.WithCancel(context.Background())
+	cancel()
+	for want := int64(2); want <= 3; want++ {
+		publish(t, writer, admin, Input{Name: "a", SDL: fmt.Sprintf("type Query { a: Int v%d: Int }", want)}, true, StatusPublished)
+		for _, after := range []int64{0, want, 99} {
+			if sg, err := reader.Wait(expired, after); err != nil || sg == nil || sg.Version != want {
+				t.Fatalf("Wait(expired, %d) = %+v, %v; want the store's latest, version %d", after, sg, err, want)
+			}
+		}
+	}
+	// Nothing newer than after: it waits; the end of its context re-reads.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan *Supergraph, 1)
+	go func() {
+		sg, _ := reader.Wait(ctx, 4)
+		done <- sg
+	}()
+	publish(t, writer, admin, Input{Name: "a", SDL: "type Query { a: Int v4: Int }"}, true, StatusPublished)
+	cancel()
+	if sg := <-done; sg == nil || sg.Version != 4 {
+		t.Fatalf("Wait(after 4) at its context's end = %+v; want version 4", sg)
 	}
 }

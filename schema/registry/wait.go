@@ -2,13 +2,18 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 )
 
-// pollTimeout bounds one poll of the store.
-const pollTimeout = 10 * time.Second
+// pollTimeout bounds one poll of the store; rereadTimeout the read Wait makes before it
+// answers at the end of its context.
+const (
+	pollTimeout   = 10 * time.Second
+	rereadTimeout = 5 * time.Second
+)
 
 // watcher holds the latest supergraph this process knows and wakes Wait calls when it changes.
 // In-process changes arrive through publish at once. Changes by other processes on the same
@@ -71,15 +76,18 @@ func (w *watcher) refresh(ctx context.Context) error {
 	return nil
 }
 
-// join counts a waiter and starts the poller when it is not running; leave uncounts it.
-func (w *watcher) join() {
+// join counts a waiter and starts the poller when it is not running (then started is true:
+// what the process knows may be older than one interval); leave uncounts it.
+func (w *watcher) join() (started bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.waiters++
 	if !w.polling {
 		w.polling = true
 		go w.poll()
+		return true
 	}
+	return false
 }
 
 func (w *watcher) leave() {
@@ -126,13 +134,21 @@ func (w *watcher) stopPolling() {
 }
 
 // Wait returns the latest supergraph once its Version > after, or when ctx ends (then the
-// current one, possibly nil, and no error). Publishes by other processes on the same store are
-// seen within PollInterval; in-process publishes wake waiters at once. After Close it returns
-// the current one and ErrClosed. It starts no goroutine of its own; the shared poller stops
-// within one PollInterval after the last waiter returns.
+// store's latest, possibly nil, and no error). Publishes by other processes on the same store
+// are seen within PollInterval; in-process publishes wake waiters at once. It reads the store
+// itself when no poller was running (the copy this process has may be old), and when ctx ends
+// or has ended already (a zero timeout), so that a process that did not make the publish does
+// not answer with an old version; that read has a timeout of its own and, when it fails, the
+// copy this process has is returned and the failure logged. After Close it returns the current one and ErrClosed. It starts no goroutine of its
+// own; the shared poller stops within one PollInterval after the last waiter returns.
 func (r *Registry) Wait(ctx context.Context, after int64) (*Supergraph, error) {
-	r.w.join()
+	started := r.w.join()
 	defer r.w.leave()
+	reread := true // at the end of ctx
+	if started || ctx.Err() != nil {
+		r.reread(ctx)
+		reread = ctx.Err() == nil // ended already: this read is the last one
+	}
 	for {
 		sg, changed := r.w.current()
 		if sg != nil && sg.Version > after {
@@ -140,10 +156,23 @@ func (r *Registry) Wait(ctx context.Context, after int64) (*Supergraph, error) {
 		}
 		select {
 		case <-ctx.Done():
+			if reread {
+				r.reread(ctx)
+				sg, _ = r.w.current()
+			}
 			return sg, nil
 		case <-r.closed:
 			return sg, ErrClosed
 		case <-changed:
 		}
+	}
+}
+
+// reread refreshes the watcher from the store, even when ctx has ended.
+func (r *Registry) reread(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rereadTimeout)
+	defer cancel()
+	if err := r.w.refresh(rctx); err != nil && !errors.Is(err, ErrClosed) {
+		r.log.Warn("registry: reading the latest supergraph version failed; answering with the one this process has", "err", err)
 	}
 }
