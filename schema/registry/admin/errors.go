@@ -2,6 +2,8 @@ package admin
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,7 +55,10 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	code := codeOf(cause)
 	if code == CodeInternal {
-		s.log.Error("admin API: internal error", "path", gerr.Path.String(), "error", cause.Error())
+		// Driver messages, addresses and panic values are for the log only.
+		id := requestIDFrom(ctx)
+		s.log.Error("admin API: internal error", "request_id", id, "path", gerr.Path.String(), "error", cause.Error())
+		gerr.Message = internalMessage(id)
 	}
 	gerr.Message += hints[code]
 	if gerr.Extensions == nil {
@@ -61,6 +66,29 @@ func (s *Server) presentError(ctx context.Context, err error) *gqlerror.Error {
 	}
 	gerr.Extensions["code"] = code
 	return gerr
+}
+
+// internalMessage is all a caller learns of an internal error: the id to find it in the log.
+func internalMessage(id string) string {
+	return "internal error in the registry: its log has the details under request id " + id
+}
+
+type requestIDKey struct{}
+
+// newRequestID names one request in the log and in internal errors.
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func withRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // inputError is a BAD_USER_INPUT error found by the API itself (an argument out of range).

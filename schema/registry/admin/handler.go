@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -64,8 +64,7 @@ func New(reg *registry.Registry, log *slog.Logger) *Server {
 	gql.Use(extension.FixedComplexityLimit(maxComplexity))
 	gql.SetErrorPresenter(s.presentError)
 	gql.SetRecoverFunc(func(ctx context.Context, v any) error {
-		s.log.Error("admin API: panic in a resolver", "path", graphql.GetPath(ctx).String(), "panic", v)
-		return errors.New("internal error in the registry (logged)")
+		return fmt.Errorf("panic in a resolver: %v", v) // presentError logs it and hides it
 	})
 	s.gql = gql
 	return s
@@ -83,6 +82,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"the admin API takes POST with a JSON body {\"query\": ...} and Content-Type: application/json")
 		return
 	}
+	id := newRequestID()
+	w.Header().Set("X-Request-Id", id)
+	r = r.WithContext(withRequestID(r.Context(), id))
 	p, status, msg := s.authenticate(r)
 	if p == nil {
 		code := CodeUnauthenticated
@@ -126,8 +128,9 @@ func (s *Server) authenticate(r *http.Request) (*registry.Principal, int, string
 		return nil, http.StatusUnauthorized, "the token is not valid here (mistyped, revoked, or from another registry): " +
 			"check --token or TRELLIS_REGISTRY_TOKEN"
 	}
-	s.log.Error("admin API: authenticating a token failed", "error", err.Error())
-	return nil, http.StatusInternalServerError, "the registry could not check the token (logged): " + err.Error()
+	id := requestIDFrom(r.Context())
+	s.log.Error("admin API: authenticating a token failed", "request_id", id, "error", err.Error())
+	return nil, http.StatusInternalServerError, "the registry could not check the token: " + internalMessage(id)
 }
 
 type principalKey struct{}
