@@ -47,8 +47,13 @@ func (q query) Subgraph(ctx context.Context, name string) (*registry.Subgraph, e
 	return sg, err
 }
 
+// Versions is empty for a name no subgraph ever had, as the schema says.
 func (q query) Versions(ctx context.Context, name string) ([]registry.Subgraph, error) {
-	return q.s.reg.Versions(ctx, name)
+	out, err := q.s.reg.Versions(ctx, name)
+	if errors.Is(err, registry.ErrNotFound) {
+		return []registry.Subgraph{}, nil
+	}
+	return out, err
 }
 
 func (q query) History(ctx context.Context, name *string, limit *int) ([]registry.Publication, error) {
