@@ -89,6 +89,8 @@ func testTokens(t *testing.T, open opener) {
 		message   string
 	}{
 		{"admin", []string{"a"}, "team name"},
+		{"Admin", []string{"a"}, "team name"}, // history would show the team's publishes as the admin's
+		{"ADMIN", nil, "team name"},
 		{"", []string{"a"}, "team name"},
 		{"a team", []string{"a"}, "team name"},
 		{"ok", []string{"a", "_"}, "subgraph name"},

@@ -60,9 +60,11 @@ func checkInput(in Input) error {
 	return checkSDL(in.SDL)
 }
 
+// checkTeam refuses names that are not team names, and "admin" in any case: attempts and
+// versions record the team, and readers would take "Admin" for the admin.
 func checkTeam(team string) error {
-	if !teamPattern.MatchString(team) || team == adminTeam {
-		return fmt.Errorf("%w: team name %q: use a letter then up to 63 letters, digits, _, . or -, and not %q", ErrInvalid, clip(team), adminTeam)
+	if !teamPattern.MatchString(team) || strings.EqualFold(team, adminTeam) {
+		return fmt.Errorf("%w: team name %q: use a letter then up to 63 letters, digits, _, . or -, and not %q (in any case)", ErrInvalid, clip(team), adminTeam)
 	}
 	return nil
 }
