@@ -16,6 +16,8 @@ const pgLockKey int64 = 0x7472656c6c6973
 // postgresStore keeps the registry in a PostgreSQL database. Write transactions run at READ
 // COMMITTED and begin with pg_advisory_xact_lock, so every statement after the lock sees what
 // the previous writer committed; the lock ends with the transaction, even when the client dies.
+// Read-only transactions run at REPEATABLE READ: their statements all see the snapshot of the
+// first (at READ COMMITTED, Check could read the set before a publish and the supergraph after).
 type postgresStore struct{ sqlStore }
 
 var _ store = (*postgresStore)(nil)
@@ -39,5 +41,6 @@ func openPostgres(ctx context.Context, dsn string) (*postgresStore, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(4)
-	return &postgresStore{sqlStore{db: db, d: postgresDialect, lock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgLockKey)}}, nil
+	return &postgresStore{sqlStore{db: db, d: postgresDialect, lock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgLockKey),
+		viewOpts: &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}}}, nil
 }

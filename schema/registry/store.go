@@ -63,6 +63,8 @@ type sqlStore struct {
 	d  dialect
 	// lock, when set, is run first in every write transaction to take the store-wide lock.
 	lock string
+	// viewOpts start a read-only transaction: one snapshot for all its statements.
+	viewOpts *sql.TxOptions
 }
 
 // update runs fn in a write transaction; see store.update.
@@ -72,7 +74,11 @@ func (s *sqlStore) update(ctx context.Context, fn func(q *queries) error) error 
 
 // view runs fn in a read-only transaction; see store.view.
 func (s *sqlStore) view(ctx context.Context, fn func(q *queries) error) error {
-	return s.run(ctx, &sql.TxOptions{ReadOnly: true}, "", fn)
+	opts := s.viewOpts
+	if opts == nil {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	return s.run(ctx, opts, "", fn)
 }
 
 func (s *sqlStore) run(ctx context.Context, opts *sql.TxOptions, lock string, fn func(q *queries) error) error {

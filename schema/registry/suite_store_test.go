@@ -299,3 +299,37 @@ func testRetention(t *testing.T, open opener) {
 		t.Fatalf("subgraph versions = %d; want all 5 kept for rollback", len(v))
 	}
 }
+
+// testViewIsOneSnapshot: what a read view reads is one snapshot (Check reads the current set,
+// then the latest supergraph, and composes them together): a publish committed between two
+// of its statements is not seen by the second.
+func testViewIsOneSnapshot(t *testing.T, open opener) {
+	r := open(t)
+	ctx := context.Background()
+	publish(t, r, admin, Input{Name: "a", RoutingURL: urlA, SDL: "type Query { a: Int }"}, false, StatusPublished)
+	var before, after int64
+	var names []string
+	err := r.store.view(ctx, func(q *queries) error {
+		var err error
+		if before, err = q.latestSupergraphVersion(ctx); err != nil {
+			return err
+		}
+		publish(t, r, admin, Input{Name: "b", RoutingURL: urlB, SDL: "type Query { b: Int }"}, false, StatusPublished)
+		set, err := q.currentSet(ctx)
+		for _, s := range set {
+			names = append(names, s.Name)
+		}
+		if err != nil {
+			return err
+		}
+		after, err = q.latestSupergraphVersion(ctx)
+		return err
+	})
+	if err != nil || before != 1 || after != 1 || !slices.Equal(names, []string{"a"}) {
+		t.Fatalf("in one view: version %d, then set %v and version %d (%v); want 1, [a], 1: the publish in between is not seen",
+			before, names, after, err)
+	}
+	if sg := supergraph(t, r); sg.Version != 2 {
+		t.Fatalf("after the view: version %d; want 2", sg.Version)
+	}
+}

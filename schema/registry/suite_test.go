@@ -41,6 +41,7 @@ func testRegistry(t *testing.T, open opener) {
 		{"ConcurrentPublishesAllLand", testConcurrentPublishes},
 		{"SurvivesCloseAndOpen", testSurvivesReopen},
 		{"MigrationsAreIdempotent", testMigrations},
+		{"ViewIsOneSnapshot", testViewIsOneSnapshot},
 		{"RetentionBoundsSupergraphsAndAttempts", testRetention},
 		{"WaitWakesOnInProcessPublish", testWaitInProcess},
 		{"WaitSeesOtherProcess", testWaitOtherProcess},
