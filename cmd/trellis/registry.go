@@ -9,10 +9,13 @@ import (
 	"github.com/trellis-gql/trellis/schema/registry"
 )
 
-// registryOptions are the composer and the change classifier of `trellis serve --registry`:
-// schema/compose and schema/diff behind the registry's Composer and Differ.
+// registryOptions are what every registry this binary opens checks with: schema/compose and
+// schema/diff behind the registry's Composer and Differ, the gateway's own validation of a
+// traffic policy, and the @override takeover finder (a team may not take another team's
+// fields).
 func registryOptions() registry.Options {
-	return registry.Options{Compose: composeFederation, Diff: diffSupergraphs}
+	return registry.Options{Compose: composeFederation, Diff: diffSupergraphs,
+		ValidatePolicy: validatePolicy, Takeovers: findTakeovers}
 }
 
 // composeFederation adapts compose.ComposeContext to the registry's Composer: composition

@@ -90,8 +90,6 @@ func openRegistry(ctx context.Context, f *registryFlags, log *slog.Logger, stder
 	}
 	opts := openRegistryOptions()
 	opts.AdminToken = os.Getenv(envAdminToken)
-	opts.ValidatePolicy = validatePolicy // what a gateway would refuse of a policy on its own
-	opts.Takeovers = findTakeovers       // a team may not take another team's fields with @override
 	opts.Logger = log
 	reg, err := registry.Open(ctx, *f.store, opts)
 	if err != nil {
