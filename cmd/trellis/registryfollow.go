@@ -36,6 +36,8 @@ type followerOf[T any] struct {
 	after int64                                      // the version applied (or refused) last
 	hash  string                                     // its hash: what the gateway serves (or refused)
 	sleep func(ctx context.Context, d time.Duration) // time.Sleep that ends with ctx; tests replace it
+	// readable, when set, hears each change between reading the registry and failing to.
+	readable func(ok bool)
 }
 
 // followed is what the follower logs about the things it follows.
@@ -91,6 +93,7 @@ func (f *followerOf[T]) run(ctx context.Context) {
 			if !failing {
 				f.log.Warn(msgs.unreadable, "registry", f.where, "error", err.Error())
 				failing = true
+				f.tell(false)
 			}
 			f.sleep(ctx, backoff/2+rand.N(backoff/2+1))
 			backoff = min(backoff*2, maxBackoff)
@@ -99,6 +102,7 @@ func (f *followerOf[T]) run(ctx context.Context) {
 		if failing {
 			f.log.Info(msgs.readable, "registry", f.where)
 			failing, backoff = false, minBackoff
+			f.tell(true)
 		}
 		version, hash, _, attrs := describe(got)
 		if version < f.after && version > 0 {
@@ -122,6 +126,12 @@ func (f *followerOf[T]) run(ctx context.Context) {
 			continue
 		}
 		f.log.Info(msgs.loaded, append([]any{"version", version}, attrs...)...)
+	}
+}
+
+func (f *followerOf[T]) tell(ok bool) {
+	if f.readable != nil {
+		f.readable(ok)
 	}
 }
 

@@ -29,10 +29,11 @@ var openRegistryOptions = registryOptions
 // follow one that runs elsewhere (--registry-url). Either way the registry is the only source
 // of the supergraph: --supergraph is refused with them.
 type registryFlags struct {
-	embedded *bool
-	store    *string
-	url      *string
-	token    *string
+	embedded     *bool
+	store        *string
+	url          *string
+	token        *string
+	readyWithout *bool
 }
 
 func (f *registryFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *registryFlags) register(fs *flag.FlagSet) {
 	f.store = fs.String("registry-store", "", "the registry's store with --registry: a SQLite file (default ./trellis.db) or postgres://user:pass@host/db")
 	f.url = fs.String("registry-url", "", "follow the registry at this address (e.g. http://registry:4000): serve its latest supergraph")
 	f.token = fs.String("registry-token", "", "a token of the registry of --registry-url (default: $"+envRegistryToken+")")
+	f.readyWithout = fs.Bool("ready-without-registry", false, "keep GET /ready ready while the registry cannot be read (the gateway serves its last supergraph meanwhile)")
 }
 
 func (f *registryFlags) on() bool { return *f.embedded || *f.url != "" }
@@ -171,20 +173,23 @@ func (s *registrySource) waiting() http.Handler {
 	return mux
 }
 
-// readiness drives GET /ready: ready while listening with a supergraph loaded, and not once
-// draining. A registry that cannot be reached does not make the gateway unready: it keeps
-// serving its last supergraph (docs/registry-usage.md says why).
+// readiness drives GET /ready: ready while listening with a supergraph loaded and the
+// registry (when the gateway follows one) readable, and not once draining. With
+// --ready-without-registry a registry that cannot be read does not make the gateway unready:
+// it keeps serving its last supergraph (docs/registry-usage.md weighs the two).
 type readiness struct {
 	flag                        *atomic.Bool
 	mu                          sync.Mutex
 	listening, loaded, draining bool
+	registryDown                bool // the follower cannot read the registry
+	withoutRegistry             bool // --ready-without-registry
 }
 
 func (r *readiness) set(f func(*readiness)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	f(r)
-	r.flag.Store(r.listening && r.loaded && !r.draining)
+	r.flag.Store(r.listening && r.loaded && !r.draining && (!r.registryDown || r.withoutRegistry))
 }
 
 // startRegistry opens the registry and takes its supergraph now: nil when there is none yet,
@@ -240,6 +245,7 @@ func (s *registrySource) follow(ctx context.Context, reload *reloader, ready *re
 		ready.set(func(r *readiness) { r.loaded = true })
 		return nil
 	}}
+	f.readable = func(ok bool) { ready.set(func(r *readiness) { r.registryDown = !ok }) }
 	var policy sync.WaitGroup
 	policy.Go(func() { s.followPolicy(ctx, reload, file, log) })
 	f.run(ctx)

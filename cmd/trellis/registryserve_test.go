@@ -192,6 +192,7 @@ func TestServeFollowsRegistry(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "trellis.db")
 	reg := startServe(t, "--registry", "--registry-store", store)
 	gw := startServe(t, "--registry-url", "http://"+reg.addr, "--registry-token", testAdminToken)
+	lenient := startServe(t, "--registry-url", "http://"+reg.addr, "--registry-token", testAdminToken, "--ready-without-registry")
 	code, body, _ := gw.query("{ topProducts { name } }")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "no supergraph from the registry at http://"+reg.addr+" yet") {
 		t.Fatalf("before the first publish: %d %s", code, body)
@@ -215,9 +216,15 @@ func TestServeFollowsRegistry(t *testing.T) {
 	}
 	eventually(t, "the gateway notices", func() bool { return strings.Contains(gw.logs.String(), "cannot read the registry") })
 	time.Sleep(2 * time.Second) // a few more failed polls (backoff 0.5 s, 1 s, ...)
-	if !works() || gw.status("/ready") != http.StatusOK {
+	if !works() {
 		t.Fatal("the gateway stopped serving while the registry is down")
 	}
+	if st := gw.status("/ready"); st != http.StatusServiceUnavailable {
+		t.Fatalf("/ready while the registry cannot be read: %d, want 503", st)
+	}
+	eventually(t, "--ready-without-registry stays ready", func() bool {
+		return strings.Contains(lenient.logs.String(), "cannot read the registry") && lenient.status("/ready") == http.StatusOK
+	})
 
 	// The registry comes back on the same address and store; a new version reaches the gateway.
 	t.Setenv(envAdminToken, testAdminToken)
@@ -242,5 +249,8 @@ func TestServeFollowsRegistry(t *testing.T) {
 	}
 	if !strings.Contains(logs, "registry readable again") {
 		t.Fatalf("no line for the registry coming back:\n%s", logs)
+	}
+	if st := gw.status("/ready"); st != http.StatusOK {
+		t.Fatalf("/ready once the registry is back: %d", st)
 	}
 }

@@ -184,7 +184,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		IdleTimeout:       120 * time.Second,
 	}
 	go reload.watch(ctx, 2*time.Second)
-	ready := &readiness{flag: &tel.ready, loaded: sg != nil}
+	ready := &readiness{flag: &tel.ready, loaded: sg != nil, withoutRegistry: *regFlags.readyWithout}
 	followed := make(chan struct{})
 	if src != nil {
 		go func() {
