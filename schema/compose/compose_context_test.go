@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -57,20 +58,35 @@ func TestComposeContextCancelled(t *testing.T) {
 	}
 }
 
-// TestComposeContextDeadline: a composition that takes seconds (subgraphs of half a megabyte)
-// returns soon after its deadline.
-func TestComposeContextDeadline(t *testing.T) {
-	in := labelRing(10000)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := ComposeContext(ctx, in)
-	d := time.Since(start)
-	t.Logf("returned after %v: %v", d, err)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("want the deadline error, got %v", err)
+// TestComposeContextCancelledMidway: a context cancelled while composition is under way
+// (it passes the first look) stops it with the cancellation, not Errors.
+func TestComposeContextCancelledMidway(t *testing.T) {
+	for after := int64(2); after <= 4; after++ {
+		ctx := &pollCtx{Context: context.Background(), after: after}
+		res, err := ComposeContext(ctx, labelRing(30))
+		var errs Errors
+		if res != nil || !errors.Is(err, context.Canceled) || errors.As(err, &errs) {
+			t.Fatalf("cancelled at look %d: %v, %v", after, res, err)
+		}
+		if n := ctx.calls.Load(); n != after {
+			t.Errorf("cancelled at look %d: composition looked %d times (it must stop at once)", after, n)
+		}
 	}
-	if d > 2*time.Second {
-		t.Errorf("returned %v after a 100ms deadline", d)
+}
+
+// pollCtx says it is cancelled from its after-th Err() on: it shows that a function looks at
+// its context while it works, without measuring time.
+type pollCtx struct {
+	context.Context
+	calls atomic.Int64
+	after int64
+}
+
+func (c *pollCtx) Done() <-chan struct{} { return make(chan struct{}) }
+
+func (c *pollCtx) Err() error {
+	if c.calls.Add(1) >= c.after {
+		return context.Canceled
 	}
+	return nil
 }
