@@ -30,6 +30,10 @@ type Config struct {
 	Dev bool
 	// Limits bounds the depth, aliases, root fields and directives of an operation.
 	Limits Limits
+	// DisableIntrospection refuses operations that select __schema or __type (__typename
+	// stays): production graphs often hide their schema from clients. The playground needs
+	// introspection.
+	DisableIntrospection bool
 	// MaxTokens bounds the lexical tokens of one operation, so that a huge document is refused
 	// by the parser before validation (whose cost grows faster than the document) runs.
 	MaxTokens int

@@ -104,6 +104,9 @@ func (g *Gateway) admit(w http.ResponseWriter, r *http.Request) (_ *admitted, re
 	st := g.state.Load()
 	sp = o.stage(r.Context(), SpanValidate)
 	p, rerr := st.prepare(req, g.cfg.MaxTokens, g.cfg.Limits)
+	if rerr == nil && g.cfg.DisableIntrospection {
+		rerr = refuseIntrospection(p.op)
+	}
 	endStage(sp, rerr)
 	if rerr != nil {
 		return nil, rerr

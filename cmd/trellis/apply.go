@@ -22,6 +22,9 @@ import (
 func (f *fileConfig) apply(cfg *executor.Config) error {
 	cfg.Dev = cfg.Dev || f.Dev
 	cfg.Dedup = cfg.Dedup || f.Dedup
+	if f.Introspection != nil {
+		cfg.DisableIntrospection = !*f.Introspection
+	}
 	if err := f.applyAuth(&cfg.Auth); err != nil {
 		return err
 	}

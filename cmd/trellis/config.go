@@ -25,6 +25,7 @@ type fileConfig struct {
 	Listen           string          `yaml:"listen"`
 	Dev              bool            `yaml:"dev"`
 	Dedup            bool            `yaml:"dedup"`
+	Introspection    *bool           `yaml:"introspection"`
 	Auth             *authFile       `yaml:"auth"`
 	Authorization    authzFile       `yaml:"authorization"`
 	Cost             costFile        `yaml:"cost"`

@@ -29,6 +29,7 @@ func TestConfigFileApplied(t *testing.T) {
 	path := writeFile(t, dir, "trellis.yaml", `
 supergraph: supergraph.graphql
 listen: 127.0.0.1:4100
+introspection: false
 auth:
   jwks:
     - file: jwks.json
@@ -103,6 +104,7 @@ timeouts:
 		{"max aliases default", cfg.Limits.MaxAliases, executor.DefaultLimits().MaxAliases},
 		{"tokens", cfg.MaxTokens, 5000},
 		{"subgraph timeout", cfg.SubgraphTimeout, 2 * time.Second},
+		{"introspection off", cfg.DisableIntrospection, true},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
