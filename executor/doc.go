@@ -10,6 +10,7 @@
 //	authenticate.go the caller from its JWT (package auth), or anonymous
 //	persisted.go    APQ and trusted documents: the query text from its hash
 //	prepare.go      parse, validate, pick the operation, coerce variables, normalize
+//	introspection.go  __schema/__type refused when introspection is off
 //	documents.go    the caches of parsed documents and normalized operations
 //	authorize.go    @authenticated, @requiresScopes, @policy: what the caller may not see
 //	costs.go        the operation's cost (package cost), refused over the limit
@@ -18,6 +19,7 @@
 //	run.go          walks the plan: Sequence, Parallel, Flatten, Batch, Fetch
 //	entitycache*.go cached _entities results, per type, TTL and caller scope
 //	fetch.go        one subgraph request and its decoded response
+//	headers.go      the request's header rules (package headers) and response headers
 //	decode.go       the JSON parser for subgraph bodies; json.go writes JSON
 //	represent.go    entity representations for _entities
 //	merge.go        subgraph data into the response tree
