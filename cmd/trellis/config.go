@@ -225,6 +225,9 @@ func loadConfig(path string, environ []string, base *yaml.Node) (*fileConfig, er
 	if root.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("%s: the configuration is a mapping of sections (auth:, cost:, ...)", path)
 	}
+	if errs := plainKeys(root.Content[0], false); len(errs) > 0 {
+		return nil, prefixErrors(path, errs)
+	}
 	doc := mergeUnder(base, root.Content[0])
 	if err := applyEnv(doc, environ); err != nil {
 		return nil, err

@@ -54,6 +54,9 @@ func loadPolicy(name, doc string) (*yaml.Node, error) {
 			name, strings.Join(policySections, ", "))
 	}
 	m := root.Content[0]
+	if errs := plainKeys(m, true); len(errs) > 0 {
+		return nil, prefixErrors(name, errs)
+	}
 	if errs := policyKeys(m); len(errs) > 0 {
 		return nil, prefixErrors(name, errs)
 	}
@@ -103,15 +106,16 @@ func prefixErrors(name string, errs []error) error {
 
 // mergeUnder lays local over policy: where both are mappings they merge key by key,
 // recursively; otherwise local's value (a scalar, a sequence) replaces the policy's. A key
-// local leaves out, or gives no value (null), keeps the policy's. Nodes are shared, not
-// copied; the result is a new mapping wherever the two merged.
+// local leaves out, or gives no value (null), keeps the policy's. An empty mapping written
+// in local (`faults: {}`) replaces the policy's: it is how a file pins "none of these".
+// Nodes are shared, not copied; the result is a new mapping wherever the two merged.
 func mergeUnder(policy, local *yaml.Node) *yaml.Node {
 	switch {
 	case policy == nil:
 		return local
 	case local == nil || isNull(local):
 		return policy
-	case policy.Kind != yaml.MappingNode || local.Kind != yaml.MappingNode:
+	case policy.Kind != yaml.MappingNode || local.Kind != yaml.MappingNode || len(local.Content) == 0:
 		return local
 	}
 	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: local.Line, Column: local.Column}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -124,6 +125,16 @@ func TestPolicyRefusals(t *testing.T) {
 		{"an invalid header rule", "", "headers:\n  all:\n    request:\n      - set: {name: X-A}\n", `registry policy v3:4:9: `},
 		{"not a mapping", "", "- traffic\n", `registry policy v3:1:1: a policy is a mapping of sections`},
 		{"not YAML", "", "traffic: [\n", `registry policy v3: yaml: line 1`},
+		// An alias used as a key has its anchor's name as its text: key checks would read one
+		// section (limits) while decoding sets another (introspection).
+		{"an alias as a key", "", "headers:\n  all:\n    request:\n      - set: {name: X-B, value: &limits introspection}\n*limits : true\n",
+			`registry policy v3:4:33: YAML anchors and aliases (&name, *name) cannot be used here`},
+		{"a merge key", "", "traffic: {max_concurrent: 5}\ncost:\n  <<: {mode: enforce}\n",
+			`registry policy v3:3:3: a key must be a plain name, not an alias or a merge key (<<)`},
+		{"an alias key in the file", "traffic: {max_concurrent: &dev 5}\n*dev : true\n", "",
+			`trellis.yaml:2:1: a key must be a plain name, not an alias or a merge key (<<)`},
+		{"header rules times subgraph sections", "", manyHeaderSections(120, 100),
+			`rules once each subgraph section has its copy of the rules for all`},
 		{"valid alone, not with the file", "traffic:\n  cors:\n    origins: [\"*\"]\n", "traffic:\n  cors:\n    allow_credentials: true\n",
 			`trellis.yaml with registry policy v3: cors.allow_credentials: browsers refuse credentials with origins "*"`},
 	} {
@@ -133,6 +144,42 @@ func TestPolicyRefusals(t *testing.T) {
 				t.Fatalf("err = %v\nwant it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// manyHeaderSections is a small policy that compiles to many rules: every one of the
+// sections subgraph sections gets its own copy of the rules rules for all.
+func manyHeaderSections(rules, sections int) string {
+	var b strings.Builder
+	b.WriteString("headers:\n  all:\n    request:\n")
+	for i := 0; i < rules; i++ {
+		fmt.Fprintf(&b, "      - set: {name: X-%d, value: v}\n", i)
+	}
+	b.WriteString("  subgraphs:\n")
+	for i := 0; i < sections; i++ {
+		fmt.Fprintf(&b, "    s%d: {}\n", i)
+	}
+	return b.String()
+}
+
+// TestPolicyEmptyMappingPins: a mapping the file writes empty ({}) replaces the policy's, so
+// an operator can pin "no per-subgraph header rules"; a mapping the file leaves out keeps
+// the policy's.
+func TestPolicyEmptyMappingPins(t *testing.T) {
+	policy := "headers:\n  subgraphs:\n    reviews:\n      request:\n        - propagate: {named: Authorization}\n"
+	_, cfg, err := configureLocal(t, "headers:\n  all:\n    request: [{propagate: {named: X-Tenant}}]\n  subgraphs: {}\n", policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Headers.Subgraphs["reviews"]; ok {
+		t.Errorf("the file pinned headers.subgraphs: {} but the policy's rules for reviews apply")
+	}
+	_, cfg, err = configureLocal(t, "headers:\n  all:\n    request: [{propagate: {named: X-Tenant}}]\n", policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Headers.Subgraphs["reviews"]; !ok {
+		t.Errorf("the file left headers.subgraphs out: the policy's rules for reviews must apply")
 	}
 }
 

@@ -70,6 +70,9 @@ func New(cfg Config) (*Rules, error) {
 	if _, ok := cfg.Subgraphs[""]; ok {
 		return nil, errors.New("subgraphs: a subgraph name is empty")
 	}
+	if err := cfg.checkSize(); err != nil {
+		return nil, err
+	}
 	for _, name := range cfg.sections() {
 		sec := cfg.section(name)
 		l := &r.all
@@ -280,4 +283,27 @@ func compileResponse(rule ResponseRule) (responseOp, *RuleError) {
 		return responseOp{}, ruleErr("propagate.algorithm", "Cache-Control is always merged to the most restrictive policy: leave algorithm out")
 	}
 	return op, nil
+}
+
+// MaxSubgraphSections and MaxRules bound what a configuration (or a central policy, written
+// once for many gateways) compiles to: every subgraph section gets its own copy of the
+// rules for all, so rules × sections is the cost, not the document's size.
+const (
+	MaxSubgraphSections = 1000
+	MaxRules            = 10_000
+)
+
+func (c Config) checkSize() error {
+	if n := len(c.Subgraphs); n > MaxSubgraphSections {
+		return fmt.Errorf("subgraphs: %d sections, more than %d: write rules for the subgraphs that need their own, the rest under all", n, MaxSubgraphSections)
+	}
+	all := len(c.All.Request) + len(c.All.Response)
+	total := all
+	for _, s := range c.Subgraphs {
+		total += all + len(s.Request) + len(s.Response)
+	}
+	if total > MaxRules {
+		return fmt.Errorf("%d rules once each subgraph section has its copy of the rules for all (%d of them), more than %d: use fewer rules or fewer subgraph sections", total, all, MaxRules)
+	}
+	return nil
 }

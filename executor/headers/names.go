@@ -18,19 +18,24 @@ var forbiddenRequest = map[string]bool{
 }
 
 // forbiddenResponse are the subgraph response headers that never reach the client:
-// hop-by-hop headers and the framing of the subgraph's own body, which is not the one the
-// client gets. Names starting with Proxy- or Trellis- are refused too.
+// hop-by-hop headers, the framing of the subgraph's own body (which is not the one the
+// client gets), and what the gateway alone decides: authentication challenges and CORS
+// (names starting with Access-Control-: a subgraph's would grant origins the gateway's CORS
+// rules refuse). Names starting with Proxy- or Trellis- are refused too.
 var forbiddenResponse = map[string]bool{
 	"Connection": true, "Keep-Alive": true, "Transfer-Encoding": true, "Upgrade": true,
 	"Te": true, "Trailer": true,
 	"Content-Length": true, "Content-Type": true, "Content-Encoding": true, "Content-Range": true,
+	"Www-Authenticate": true, "Vary": true,
 }
 
 // Forbidden reports whether no request rule may send the header name to a subgraph.
 func Forbidden(name string) bool { return forbidden(forbiddenRequest, name) }
 
 // ForbiddenResponse reports whether no response rule may pass the header name to the client.
-func ForbiddenResponse(name string) bool { return forbidden(forbiddenResponse, name) }
+func ForbiddenResponse(name string) bool {
+	return forbidden(forbiddenResponse, name) || strings.HasPrefix(textproto.CanonicalMIMEHeaderKey(name), "Access-Control-")
+}
 
 func forbidden(set map[string]bool, name string) bool {
 	c := textproto.CanonicalMIMEHeaderKey(name)

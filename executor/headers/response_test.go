@@ -1,7 +1,9 @@
 package headers
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -112,5 +114,53 @@ func TestResponseAlgorithms(t *testing.T) {
 	none.Unknown("a")
 	if none.Header(true) != nil || (*Rules)(nil).Collect() != nil || mustNew(t, req(RequestRule{Set: &Set{Name: "X", Value: "1"}})).Collect() != nil {
 		t.Error("a nil collector or rules without response rules collect")
+	}
+}
+
+// TestGatewayOwnedResponseHeaders: CORS, authentication challenges and Vary are the
+// gateway's: a subgraph's never reach the client, even through a rule matching everything
+// (a subgraph's Access-Control-Allow-Origin would grant origins the gateway's CORS refuses),
+// and a rule naming one is refused.
+func TestGatewayOwnedResponseHeaders(t *testing.T) {
+	r := mustNew(t, Config{All: Section{Response: []ResponseRule{{Propagate: &ResponsePropagate{Matching: "."}}}}})
+	col := r.Collect()
+	col.Add("a", http.Header{"Access-Control-Allow-Origin": {"https://evil.example"}, "Access-Control-Allow-Credentials": {"true"},
+		"Www-Authenticate": {"Basic"}, "Vary": {"Cookie"}, "X-Kept": {"1"}})
+	// (Cache-Control matches "." too: a subgraph without one makes the answer no-store.)
+	if got := show(col.Header(false)); got != "Cache-Control: no-store\nX-Kept: 1" {
+		t.Errorf("client gets\n%s\nwant only Cache-Control and X-Kept", got)
+	}
+	for _, name := range []string{"access-control-allow-origin", "Access-Control-Expose-Headers", "WWW-Authenticate", "vary"} {
+		if _, err := New(Config{All: Section{Response: []ResponseRule{{Propagate: &ResponsePropagate{Named: name}}}}}); err == nil {
+			t.Errorf("a response rule naming %s was accepted", name)
+		}
+	}
+}
+
+// TestRuleCountBounded: rules for all are copied into every subgraph section, so a small
+// configuration could compile to millions; past MaxRules (or MaxSubgraphSections) it is
+// refused.
+func TestRuleCountBounded(t *testing.T) {
+	all := Section{}
+	for i := 0; i < 100; i++ {
+		all.Request = append(all.Request, RequestRule{Set: &Set{Name: fmt.Sprintf("X-%d", i), Value: "v"}})
+	}
+	cfg := Config{All: all, Subgraphs: map[string]Section{}}
+	for i := 0; i < 99; i++ {
+		cfg.Subgraphs[fmt.Sprintf("s%d", i)] = Section{}
+	}
+	if _, err := New(cfg); err != nil {
+		t.Fatalf("100 rules × 100 copies = %d: %v", 100*100, err)
+	}
+	cfg.Subgraphs["s99"] = Section{Request: []RequestRule{{Set: &Set{Name: "X-Own", Value: "v"}}}}
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "more than 10000") {
+		t.Fatalf("10,101 rules: %v", err)
+	}
+	many := Config{Subgraphs: map[string]Section{}}
+	for i := 0; i <= MaxSubgraphSections; i++ {
+		many.Subgraphs[fmt.Sprintf("s%d", i)] = Section{}
+	}
+	if _, err := New(many); err == nil || !strings.Contains(err.Error(), "sections, more than") {
+		t.Fatalf("%d sections: %v", MaxSubgraphSections+1, err)
 	}
 }
