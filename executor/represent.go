@@ -1,8 +1,6 @@
 package executor
 
 import (
-	"unsafe"
-
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -20,62 +18,64 @@ type target struct {
 // built (null entity, missing or null key, a type the fetch does not handle) is skipped,
 // never sent half-made. e.mu held.
 func (e *execution) representations(parts []*part, paths [][]string) {
+	// The parts write into one buffer, one at a time as the walk meets their objects, and
+	// their targets go into one list, spread over the parts afterwards: one allocation
+	// (and its growth) each, not one per part.
+	buf := make([]byte, 0, 512)
 	reps := make([]repBuilder, len(parts))
+	for i := range reps {
+		reps[i].buf = &buf
+	}
+	found := make([]partTarget, 0, 32)
 	walkPaths(e.data, newPathTrie(paths), &e.nodes, func(i int, obj map[string]any, p *pathNode) {
-		pt := parts[i]
 		typename, _ := obj["__typename"].(string)
-		req := e.requirementFor(pt.fetch, typename)
-		if req == nil || !hasKeys(obj, req.Keys) {
+		req := e.requirementFor(parts[i].fetch, typename)
+		if req == nil {
 			return
 		}
 		idx, ok := reps[i].add(req, obj)
 		if !ok {
 			return
 		}
-		pt.targets = append(pt.targets, target{obj: obj, path: p, rep: idx})
+		found = append(found, partTarget{i, target{obj: obj, path: p, rep: idx}})
+		reps[i].targets++
 	})
+	spreadTargets(parts, reps, found)
+	spreadReps(parts, reps)
+}
+
+// partTarget is a target of part i.
+type partTarget struct {
+	part int
+	target
+}
+
+// spreadTargets gives each part its targets, in the order found, from one array.
+func spreadTargets(parts []*part, reps []repBuilder, found []partTarget) {
+	all := make([]target, len(found))
 	for i, p := range parts {
-		p.reps = reps[i].reps
+		n := reps[i].targets
+		p.targets, all = all[:0:n], all[n:]
+	}
+	for _, f := range found {
+		parts[f.part].targets = append(parts[f.part].targets, f.target)
 	}
 }
 
-// repBuilder collects one part's distinct representations. They are written one after the
-// other into one buffer whose bytes are never changed once a representation is kept (only
-// appended to, or cut back over a duplicate), so each is a slice of it and the map of those
-// seen keys them without a copy.
-type repBuilder struct {
-	buf  []byte
-	reps [][]byte
-	seen map[string]int
-}
-
-// add writes obj's representation and returns its index; false when it cannot be built.
-func (b *repBuilder) add(req *planner.Requirement, obj map[string]any) (int, bool) {
-	start := len(b.buf)
-	if b.buf == nil {
-		b.buf = make([]byte, 0, 512)
+// spreadReps gives each part its representations, from one array.
+func spreadReps(parts []*part, reps []repBuilder) {
+	n := 0
+	for _, b := range reps {
+		n += len(b.kept)
 	}
-	buf := appendString(append(b.buf, `{"__typename":`...), req.SendAs)
-	buf, ok := appendRepFields(buf, req.Fields, obj, false)
-	if !ok {
-		return 0, false
+	all := make([][]byte, n)
+	for i, p := range parts {
+		k := len(reps[i].kept)
+		p.reps, all = all[:k:k], all[k:]
+		for j, r := range reps[i].kept {
+			p.reps[j] = r.rep
+		}
 	}
-	// When buf outgrew b.buf, append copied it: the earlier representations keep the old
-	// array, which is never written again.
-	buf = append(buf, '}')
-	rep := buf[start:len(buf):len(buf)]
-	if idx, dup := b.seen[unsafe.String(&rep[0], len(rep))]; dup {
-		b.buf = buf[:start] // drop the duplicate
-		return idx, true
-	}
-	b.buf = buf
-	if b.seen == nil {
-		b.seen = map[string]int{}
-	}
-	idx := len(b.reps)
-	b.seen[unsafe.String(&rep[0], len(rep))] = idx
-	b.reps = append(b.reps, rep)
-	return idx, true
 }
 
 // requirementFor finds the requirement for an object of concrete type typename: the one
@@ -106,16 +106,6 @@ func (e *execution) implements(obj, abstract string) bool {
 		}
 	}
 	return false
-}
-
-// hasKeys reports whether every key field of obj is present and not null.
-func hasKeys(obj map[string]any, keys []string) bool {
-	for _, k := range keys {
-		if obj[k] == nil {
-			return false
-		}
-	}
-	return true
 }
 
 // walkPath calls fn for every object reached from v along path.
