@@ -50,7 +50,7 @@ func LoadConfig(ctx context.Context, path string) ([]Subgraph, error) {
 		return nil, fmt.Errorf("%s: %w (expected federation_version and subgraphs: {NAME: {routing_url, schema: {file | subgraph_url}}})", path, err)
 	}
 	if len(cfg.Subgraphs) == 0 {
-		return nil, fmt.Errorf("%s: no subgraphs: list them under subgraphs:", path)
+		return nil, fmt.Errorf("%s: no subgraphs: list them under `subgraphs`", path)
 	}
 	names := make([]string, 0, len(cfg.Subgraphs))
 	for n := range cfg.Subgraphs {

@@ -30,7 +30,7 @@ func openSQLite(ctx context.Context, path string) (*sqliteStore, error) {
 		path = "trellis.db"
 	}
 	if strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
-		return nil, fmt.Errorf("%w: SQLite path %q: give a plain file path without ?, # or file:", ErrInvalid, path)
+		return nil, fmt.Errorf("%w: SQLite path %q: give a plain file path (no ?, # or file: prefix)", ErrInvalid, path)
 	}
 	params := url.Values{}
 	params.Set("_txlock", "immediate")
