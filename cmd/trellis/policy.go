@@ -115,7 +115,7 @@ func mergeUnder(policy, local *yaml.Node) *yaml.Node {
 		return local
 	case local == nil || isNull(local):
 		return policy
-	case policy.Kind != yaml.MappingNode || local.Kind != yaml.MappingNode || len(local.Content) == 0:
+	case policy.Kind != yaml.MappingNode || local.Kind != yaml.MappingNode || pinsEmpty(local):
 		return local
 	}
 	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: local.Line, Column: local.Column}
@@ -134,6 +134,12 @@ func mergeUnder(policy, local *yaml.Node) *yaml.Node {
 		}
 	}
 	return out
+}
+
+// pinsEmpty reports whether m is an empty mapping written as `{}` in the file, not the empty
+// mapping that stands for a file without content.
+func pinsEmpty(m *yaml.Node) bool {
+	return len(m.Content) == 0 && m.Style&yaml.FlowStyle != 0
 }
 
 // lookup returns the index of key in mapping m (the first, if repeated), or -1.

@@ -181,6 +181,11 @@ func TestPolicyEmptyMappingPins(t *testing.T) {
 	if _, ok := cfg.Headers.Subgraphs["reviews"]; !ok {
 		t.Errorf("the file left headers.subgraphs out: the policy's rules for reviews must apply")
 	}
+	for _, local := range []string{"", "# nothing but a comment\n"} { // no file, an empty file: the policy whole
+		if _, cfg, err = configureLocal(t, local, policy); err != nil || cfg.Headers.Subgraphs["reviews"].Request == nil {
+			t.Errorf("local %q: the policy's rules for reviews must apply (%v)", local, err)
+		}
+	}
 }
 
 // TestValidatePolicy: the registry's validator takes a valid policy and names lines of an
