@@ -191,7 +191,11 @@ func TestMeshSurvivesAnInstanceKilledUnderLoad(t *testing.T) {
 		ok.Load(), failed.Load(), firstTraffic.Round(time.Millisecond),
 		hits[0].Load(), hits[1].Load(), hits[2].Load(), late.Load(), impostorHits.Load())
 	if failed.Load() != 0 {
-		t.Fatalf("%d client requests failed; last: %.400s", failed.Load(), lastFailure.Load())
+		body, _ := lastFailure.Load().(string)
+		if i := strings.Index(body, `"errors"`); i >= 0 {
+			body = body[i:] // what went wrong, not the data before it
+		}
+		t.Fatalf("%d client requests failed; last: %.600s", failed.Load(), body)
 	}
 	if ok.Load() < 20 {
 		t.Fatalf("only %d requests ran: the load did not run", ok.Load())
