@@ -253,7 +253,15 @@ func (r *Registry) Check(ctx context.Context, p *Principal, in Input) (*CheckRes
 	if err != nil {
 		return nil, fmt.Errorf("registry: check %q: %w", in.Name, err)
 	}
-	return &CheckResult{Changes: changes, Breaking: countBreaking(changes) > 0}, nil
+	out := &CheckResult{Changes: changes, Breaking: countBreaking(changes) > 0}
+	if !p.Admin { // what publishing with this token would refuse: another team's fields
+		taken, err := r.takeoversSafely(baseSDL(base), sdl, in.Name)
+		if err != nil {
+			return nil, fmt.Errorf("registry: check %q: %w", in.Name, err)
+		}
+		out.Problems = takeoverProblems(p, in.Name, foreignTakeovers(p, taken))
+	}
+	return out, nil
 }
 
 // checkURLFor is the routing URL a check composes with: the given one, else the current one,

@@ -18,6 +18,13 @@ func testOverrideOfAnotherTeam(t *testing.T, open opener) {
 	team := &Principal{TokenID: "tok_1", Team: "gateways", Subgraphs: []string{"a"}}
 	takeover := Input{Name: "a", RoutingURL: urlA, SDL: `type Query { q: Int p: Int @override(from: "b") }`}
 
+	// Check says beforehand what publishing with this token would refuse; for the admin, nothing.
+	if res, err := r.Check(ctx, team, takeover); err != nil || len(res.Problems) != 1 || res.Problems[0].Code != CodeOverrideNotOwned || res.Problems[0].Coordinate != "Query.p" {
+		t.Fatalf("Check by gateways = %+v, %v; want one OVERRIDE_NOT_OWNED problem on Query.p", res, err)
+	}
+	if res, err := r.Check(ctx, admin, takeover); err != nil || len(res.Problems) != 0 {
+		t.Fatalf("Check by the admin = %+v, %v; want no problem", res, err)
+	}
 	_, err := r.Publish(ctx, team, takeover, true)
 	wantErr(t, "Publish taking b's field", err, ErrForbidden, `team "gateways"`, "Query.p", `"b"`, "ask", "owners", "admin")
 	if sg := supergraph(t, r); sg.Version != 1 {
