@@ -63,7 +63,7 @@ func TestDSNCreatesAFreshDatabaseAndDropsIt(t *testing.T) {
 		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`).Scan(&n); err != nil || n != 0 {
 			t.Fatalf("tables in the new database = %d, %v; want 0", n, err)
 		}
-		// An open connection must not stop the drop (WITH (FORCE)).
+		// A connection of this role still open must not stop the drop (drop ends it first).
 		if _, err := conn.Exec(context.Background(), `CREATE TABLE t (x int)`); err != nil {
 			t.Fatal(err)
 		}
