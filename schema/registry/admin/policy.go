@@ -34,19 +34,29 @@ func (q query) PolicyAfter(ctx context.Context, version int, timeoutSeconds *int
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
+	return longPoll(ctx, q.s.closing, wait,
+		func(ctx context.Context) (*registry.PolicyVersion, error) {
+			return q.s.reg.WaitPolicy(ctx, int64(version))
+		},
+		func(pv *registry.PolicyVersion) bool { return pv != nil && pv.Version > int64(version) },
+		q.s.reg.Policy)
+}
+
+// longPoll waits at most window (Server.Close, closing, ends it early) for wait to answer
+// something newer; otherwise it answers latest, read with a context of its own (the
+// request's may be done).
+func longPoll[T any](ctx context.Context, closing context.Context, window time.Duration,
+	wait func(context.Context) (T, error), newer func(T) bool, latest func(context.Context) (T, error)) (T, error) {
+	wctx, cancel := context.WithTimeout(ctx, window)
 	defer cancel()
-	stop := context.AfterFunc(q.s.closing, cancel)
+	stop := context.AfterFunc(closing, cancel)
 	defer stop()
-	pv, err := q.s.reg.WaitPolicy(ctx, int64(version))
-	if err != nil || (pv != nil && pv.Version > int64(version)) {
-		return pv, err
+	if got, err := wait(wctx); err != nil || newer(got) {
+		return got, err
 	}
-	// The wait ended without a newer one: the latest, read with a context of its own (the
-	// request's may be done).
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer rcancel()
-	return q.s.reg.Policy(rctx)
+	return latest(rctx)
 }
 
 // pollWindow checks a long poll's arguments and returns how long it may wait.

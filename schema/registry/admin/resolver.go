@@ -82,19 +82,10 @@ func (q query) SupergraphAfter(ctx context.Context, version int, timeoutSeconds 
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	stop := context.AfterFunc(q.s.closing, cancel)
-	defer stop()
-	sg, err := q.s.reg.Wait(ctx, int64(version))
-	if err != nil || sg != nil {
-		return sg, err
-	}
-	// The wait ended without one (none published yet, or the request's context ended): the
-	// latest, read with a context of its own.
-	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer rcancel()
-	return q.s.reg.Supergraph(rctx)
+	return longPoll(ctx, q.s.closing, wait,
+		func(ctx context.Context) (*registry.Supergraph, error) { return q.s.reg.Wait(ctx, int64(version)) },
+		func(sg *registry.Supergraph) bool { return sg != nil },
+		q.s.reg.Supergraph)
 }
 
 func (q query) Check(ctx context.Context, input registry.Input) (*registry.CheckResult, error) {
