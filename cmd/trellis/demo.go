@@ -199,7 +199,7 @@ type demoRegistry struct {
 func seedDemoRegistry(store string, addrs map[string]string) (*demoRegistry, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	opts := openRegistryOptions()
+	opts := registryOptions()
 	opts.AdminToken = os.Getenv(envAdminToken) // as serve does: it would replace a generated token
 	reg, err := registry.Open(ctx, store, opts)
 	if errors.Is(err, registry.ErrInvalid) && opts.AdminToken != "" {

@@ -22,9 +22,6 @@ import (
 // envAdminToken sets the embedded registry's admin token (instead of a generated one).
 const envAdminToken = "TRELLIS_ADMIN_TOKEN"
 
-// openRegistryOptions is registryOptions; tests swap in a composer of their own.
-var openRegistryOptions = registryOptions
-
 // registryFlags are serve's registry flags: run the registry in this process (--registry) or
 // follow one that runs elsewhere (--registry-url). Either way the registry is the only source
 // of the supergraph: --supergraph is refused with them.
@@ -90,7 +87,7 @@ func openRegistry(ctx context.Context, f *registryFlags, log *slog.Logger, stder
 		}
 		return &registrySource{where: *f.url, client: admin.NewClient(*f.url, token, nil)}, nil
 	}
-	opts := openRegistryOptions()
+	opts := registryOptions()
 	opts.AdminToken = os.Getenv(envAdminToken)
 	opts.Logger = log
 	reg, err := registry.Open(ctx, *f.store, opts)
