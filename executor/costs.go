@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/trellis-gql/trellis/executor/cost"
+	"github.com/trellis-gql/trellis/executor/tree"
 )
 
 // estimate computes the operation's static cost when cost analysis or rate limiting needs it,
@@ -53,7 +54,7 @@ func (st *state) estimateOf(x *admitted) cost.Estimate {
 }
 
 // costReport is extensions.cost of a response when cost analysis is on.
-func (g *Gateway) costReport(x *admitted, data map[string]any) *cost.Report {
+func (g *Gateway) costReport(x *admitted, data *tree.Object) *cost.Report {
 	calc := x.st.cost
 	if calc == nil || calc.Mode() == cost.ModeOff {
 		return nil

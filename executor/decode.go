@@ -10,10 +10,12 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/trellis-gql/trellis/executor/tree"
 )
 
 // decodeJSON parses one JSON value (a subgraph response) into the response tree's types:
-// map[string]any, []any, string, json.Number, bool and nil. Strings without escapes and
+// *tree.Object, []any, string, json.Number, bool and nil. Strings without escapes and
 // numbers point into raw instead of being copied, so raw must never be modified afterwards;
 // the tree keeps it alive. It is several times cheaper than encoding/json into any, which
 // spends most of its time in reflection.
@@ -42,7 +44,8 @@ type decoder struct {
 	raw    []byte
 	pos    int
 	values int
-	stack  []any // the items of the arrays being read
+	stack  []any        // the items of the arrays being read
+	fields []tree.Field // the members of the objects being read
 	boxes  boxes
 }
 
@@ -73,6 +76,7 @@ func (d *decoder) value(depth int) (any, error) {
 	if d.values++; d.values > maxJSONValues {
 		return nil, d.fail(fmt.Sprintf("more than %d values", maxJSONValues))
 	}
+	d.boxes.left = len(d.raw) - d.pos
 	switch c := d.raw[d.pos]; {
 	case c == '{':
 		return d.object(depth)
@@ -110,12 +114,14 @@ func (d *decoder) literal(word string) error {
 
 func (d *decoder) object(depth int) (any, error) {
 	d.pos++ // {
-	obj := map[string]any{}
 	d.space()
 	if d.pos < len(d.raw) && d.raw[d.pos] == '}' {
 		d.pos++
-		return obj, nil
+		return d.boxes.object(nil), nil
 	}
+	// The members go on a stack shared by all the objects being read, then into a block of
+	// members: no allocation for most objects.
+	mark := len(d.fields)
 	for {
 		d.space()
 		if d.pos >= len(d.raw) || d.raw[d.pos] != '"' {
@@ -135,7 +141,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj[key] = v
+		d.fields = append(d.fields, tree.Field{Key: key, Value: v})
 		d.space()
 		if d.pos >= len(d.raw) {
 			return nil, errUnexpectedEnd
@@ -145,6 +151,10 @@ func (d *decoder) object(depth int) (any, error) {
 			d.pos++
 		case '}':
 			d.pos++
+			d.boxes.left = len(d.raw) - d.pos
+			obj := d.boxes.object(d.fields[mark:])
+			clear(d.fields[mark:])
+			d.fields = d.fields[:mark]
 			return obj, nil
 		default:
 			return nil, d.fail("expected ',' or '}' in an object")
@@ -181,6 +191,7 @@ func (d *decoder) array(depth int) (any, error) {
 			list := slices.Clone(d.stack[mark:])
 			clear(d.stack[mark:])
 			d.stack = d.stack[:mark]
+			d.boxes.left = len(d.raw) - d.pos
 			return d.boxes.list(list), nil
 		default:
 			return nil, d.fail("expected ',' or ']' in an array")
@@ -346,29 +357,69 @@ type boxes struct {
 	strings []string
 	numbers []json.Number
 	lists   [][]any
+	objects []tree.Object
+	members []tree.Field
+	// left is the size of the input still to decode: a new block is no bigger than it
+	// could need, so the last block of a body is not mostly empty.
+	left int
 }
 
 // maxBoxBlock bounds the values per block; blocks start small and double up to it, so
 // that a small body does not hold a large block.
 const maxBoxBlock = 256
 
+// blockCap is the capacity of a new block after one of capacity was: double, at most max,
+// and at most one value per bytesPer bytes of the input left.
+func (b *boxes) blockCap(was, max, bytesPer int) int {
+	return min(2*was, max, b.left/bytesPer) + 8
+}
+
 func (b *boxes) string(s string) any {
-	return boxIn(&b.strings, s, stringType)
+	return boxIn(&b.strings, s, stringType, b.blockCap(cap(b.strings), maxBoxBlock, 16))
 }
 
 func (b *boxes) number(n json.Number) any {
-	return boxIn(&b.numbers, n, numberType)
+	return boxIn(&b.numbers, n, numberType, b.blockCap(cap(b.numbers), maxBoxBlock, 16))
 }
 
 func (b *boxes) list(l []any) any {
-	return boxIn(&b.lists, l, listType)
+	return boxIn(&b.lists, l, listType, b.blockCap(cap(b.lists), maxBoxBlock, 64))
+}
+
+// maxMemberBlock bounds the members per block of object members.
+const maxMemberBlock = 1024
+
+// object returns a new object of a copy of fields: objects and their members come from
+// blocks too. An object's members are a slice of exactly their length, so adding one to it
+// later moves them out of the block instead of overwriting the next object's.
+func (b *boxes) object(fields []tree.Field) *tree.Object {
+	if len(b.objects) == cap(b.objects) {
+		b.objects = make([]tree.Object, 0, b.blockCap(cap(b.objects), maxBoxBlock, 64))
+	}
+	var members []tree.Field
+	if n := len(fields); n > 0 {
+		if n > maxMemberBlock/4 {
+			members = slices.Clone(fields)
+		} else {
+			if cap(b.members)-len(b.members) < n {
+				b.members = make([]tree.Field, 0, max(n, b.blockCap(cap(b.members), maxMemberBlock, 16)))
+			}
+			start := len(b.members)
+			b.members = append(b.members, fields...)
+			members = b.members[start : start+n : start+n]
+		}
+	}
+	b.objects = append(b.objects, tree.Object{})
+	obj := &b.objects[len(b.objects)-1]
+	obj.Init(members)
+	return obj
 }
 
 // boxIn stores v in the current block of *block and returns an interface value of dynamic
 // type typ (v's type) pointing at it.
-func boxIn[T any](block *[]T, v T, typ unsafe.Pointer) any {
+func boxIn[T any](block *[]T, v T, typ unsafe.Pointer, newCap int) any {
 	if len(*block) == cap(*block) {
-		*block = make([]T, 0, min(max(8, 2*cap(*block)), maxBoxBlock))
+		*block = make([]T, 0, newCap)
 	}
 	*block = append(*block, v)
 	var out any

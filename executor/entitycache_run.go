@@ -3,6 +3,8 @@ package executor
 import (
 	"context"
 	"time"
+
+	"github.com/trellis-gql/trellis/executor/tree"
 )
 
 // cachedEntities is what the entity cache contributes to one entity request: the entities
@@ -18,8 +20,8 @@ type cachedEntities struct {
 
 // cachedHit is a cached entity (a fresh copy, rewrites applied) and an object it resolves.
 type cachedHit struct {
-	target map[string]any
-	entity map[string]any
+	target *tree.Object
+	entity *tree.Object
 }
 
 type sentKey struct {
@@ -66,13 +68,13 @@ func (e *execution) lookupEntities(ctx context.Context, parts []*part) *cachedEn
 		return nil
 	}
 	vals := c.store.get(ctx, keys)
-	found := make([][]map[string]any, len(parts)) // per part, per representation
-	pending := make([][]sentKey, len(parts))      // per part, per representation
+	found := make([][]*tree.Object, len(parts)) // per part, per representation
+	pending := make([][]sentKey, len(parts))    // per part, per representation
 	var hits, received int
 	for i, r := range refs {
 		p := parts[r.part]
 		if found[r.part] == nil {
-			found[r.part] = make([]map[string]any, len(p.reps))
+			found[r.part] = make([]*tree.Object, len(p.reps))
 			pending[r.part] = make([]sentKey, len(p.reps))
 		}
 		if obj := decodeEntity(vals[i]); obj != nil {
@@ -100,7 +102,7 @@ func (e *execution) lookupEntities(ctx context.Context, parts []*part) *cachedEn
 }
 
 // compact takes the representations found out of p and returns the keys of those left.
-func (ce *cachedEntities) compact(p *part, found []map[string]any, pending []sentKey) []sentKey {
+func (ce *cachedEntities) compact(p *part, found []*tree.Object, pending []sentKey) []sentKey {
 	renumber := make([]int, len(p.reps))
 	reps := p.reps[:0]
 	var sent []sentKey
@@ -129,7 +131,7 @@ func (ce *cachedEntities) compact(p *part, found []map[string]any, pending []sen
 
 // decodeEntity decodes a cached entity into a tree of its own (merge keeps and mutates
 // what it merges), nil when there is none or it is not an object.
-func decodeEntity(raw []byte) map[string]any {
+func decodeEntity(raw []byte) *tree.Object {
 	if raw == nil {
 		return nil
 	}
@@ -137,7 +139,7 @@ func decodeEntity(raw []byte) map[string]any {
 	if err != nil {
 		return nil
 	}
-	obj, _ := v.(map[string]any)
+	obj, _ := v.(*tree.Object)
 	return obj
 }
 
@@ -180,7 +182,7 @@ func (ce *cachedEntities) storeEntities(ctx context.Context, parts []*part, resp
 	var entries []entityEntry
 	for pi, p := range parts {
 		sent := ce.sent[pi]
-		entities, _ := resp.Data[p.alias].([]any)
+		entities, _ := resp.Data.Get(p.alias).([]any)
 		if sent == nil || len(entities) != len(sent) {
 			continue
 		}
@@ -188,8 +190,8 @@ func (ce *cachedEntities) storeEntities(ctx context.Context, parts []*part, resp
 			if k.key == "" || failed[at{p.alias, i}] {
 				continue
 			}
-			if obj, ok := entities[i].(map[string]any); ok {
-				entries = append(entries, entityEntry{key: k.key, value: appendJSON(nil, obj), ttl: k.ttl})
+			if obj, ok := entities[i].(*tree.Object); ok {
+				entries = append(entries, entityEntry{key: k.key, value: appendValue(nil, obj), ttl: k.ttl})
 			}
 		}
 	}

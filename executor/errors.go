@@ -62,28 +62,6 @@ func responsePath(path []pathElem) []any {
 	return out
 }
 
-// pathNode is a response path kept as a list from its last step back: the objects found
-// under one list share their parents' nodes, so recording the path of every object an entity
-// fetch visits costs one node per step walked, not a copy per object.
-type pathNode struct {
-	parent *pathNode
-	elem   pathElem
-}
-
-// responsePath turns the path ending at n into a GraphQL error path.
-func (n *pathNode) responsePath() []any {
-	depth := 0
-	for p := n; p != nil; p = p.parent {
-		depth++
-	}
-	elems := make([]pathElem, depth)
-	for p := n; p != nil; p = p.parent {
-		depth--
-		elems[depth] = p.elem
-	}
-	return responsePath(elems)
-}
-
 // sortErrors orders errors by path, pathless first, so that a response does not depend on
 // which of two parallel fetches finished first.
 func sortErrors(errs []gqlError) {

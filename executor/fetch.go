@@ -10,12 +10,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/resilience"
 )
 
 // subgraphResponse is a decoded subgraph response.
 type subgraphResponse struct {
-	Data   map[string]any
+	Data   *tree.Object
 	Errors []map[string]any
 }
 
@@ -96,26 +97,27 @@ func parseResponse(raw []byte) (*subgraphResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	top, ok := v.(map[string]any)
+	top, ok := v.(*tree.Object)
 	if !ok {
 		return nil, errors.New("response is not a JSON object")
 	}
 	out := &subgraphResponse{}
-	switch data := top["data"].(type) {
-	case map[string]any:
+	switch data := top.Get("data").(type) {
+	case *tree.Object:
 		out.Data = data
 	case nil:
 	default:
 		return nil, errors.New(`"data" is not an object`)
 	}
-	switch list := top["errors"].(type) {
+	switch list := top.Get("errors").(type) {
 	case []any:
+		// Errors are few and copied into the client's response: as maps they are simpler.
 		for _, e := range list {
-			m, ok := e.(map[string]any)
+			m, ok := e.(*tree.Object)
 			if !ok {
 				return nil, errors.New(`"errors" holds a value that is not an object`)
 			}
-			out.Errors = append(out.Errors, m)
+			out.Errors = append(out.Errors, tree.Plain(m).(map[string]any))
 		}
 	case nil:
 	default:
@@ -198,7 +200,7 @@ func (e *execution) entityErrors(service string, se map[string]any, parts []*par
 			continue
 		}
 		for _, t := range pt.byRep()[idx] {
-			out = append(out, subgraphError(service, se, append(t.path.responsePath(), p[2:]...)))
+			out = append(out, subgraphError(service, se, append(indexedPath(pt.path, e.indices, t.at), p[2:]...)))
 		}
 	}
 	if len(out) == 0 {

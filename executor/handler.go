@@ -12,6 +12,7 @@ import (
 	"github.com/trellis-gql/trellis/executor/graphqlhttp"
 	"github.com/trellis-gql/trellis/executor/headers"
 	"github.com/trellis-gql/trellis/executor/introspect"
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -238,7 +239,7 @@ func (g *Gateway) executePlan(ctx context.Context, x *admitted, plan *planner.Pl
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
 	defer cancel()
 	p := &x.prepared
-	e := &execution{g: g, st: x.st, vars: p.vars, data: map[string]any{}, errs: slices.Clone(x.errs),
+	e := &execution{g: g, st: x.st, vars: p.vars, data: &tree.Object{}, errs: slices.Clone(x.errs),
 		mutation: x.op.Kind == ast.Mutation}
 	e.run(ctx, plan.Node)
 	if ctx.Err() != nil {
@@ -271,7 +272,7 @@ func (g *Gateway) executePlan(ctx context.Context, x *admitted, plan *planner.Pl
 
 // extensions are the response's extensions: the query plan on request in dev mode, the cost
 // when cost analysis is on.
-func (g *Gateway) extensions(x *admitted, data map[string]any, plan *planner.Plan, withPlan bool) map[string]any {
+func (g *Gateway) extensions(x *admitted, data *tree.Object, plan *planner.Plan, withPlan bool) map[string]any {
 	var ext map[string]any
 	if withPlan {
 		ext = map[string]any{"queryPlan": map[string]any{"text": plan.String(), "node": plan.Node}}
@@ -298,7 +299,7 @@ func (e *execution) introspection(op *planner.Operation) {
 			e.errs = append(e.errs, ge)
 			continue
 		}
-		e.data[f.Alias] = v
+		e.data.Set(f.Alias, tree.FromPlain(v))
 	}
 }
 

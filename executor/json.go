@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/trellis-gql/trellis/executor/tree"
 )
 
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as encoding/json does.
@@ -100,7 +102,7 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
-// appendValue appends a value decoded from JSON with UseNumber.
+// appendValue appends a value of the response tree (or one decoded from JSON with UseNumber).
 func appendValue(buf []byte, v any) []byte {
 	switch v := v.(type) {
 	case nil:
@@ -111,6 +113,31 @@ func appendValue(buf []byte, v any) []byte {
 		return append(buf, v...)
 	case bool:
 		return strconv.AppendBool(buf, v)
+	case *tree.Object:
+		buf = append(buf, '{')
+		first := true
+		for i, f := range v.Fields {
+			if !v.Unique(i) {
+				continue // a key the object has twice: the last counts
+			}
+			if !first {
+				buf = append(buf, ',')
+			}
+			first = false
+			buf = appendString(buf, f.Key)
+			buf = append(buf, ':')
+			buf = appendValue(buf, f.Value)
+		}
+		return append(buf, '}')
+	case []any:
+		buf = append(buf, '[')
+		for i, x := range v {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendValue(buf, x)
+		}
+		return append(buf, ']')
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -1,27 +1,38 @@
 package executor
 
-import "github.com/vektah/gqlparser/v2/ast"
+import (
+	"slices"
+
+	"github.com/trellis-gql/trellis/executor/tree"
+	"github.com/vektah/gqlparser/v2/ast"
+)
 
 // merge deep-merges a subgraph's object into the response tree. A concrete __typename already
 // known is kept: a subgraph that knows an entity only as an @interfaceObject answers with
 // the interface's name.
-func (e *execution) merge(dst, src map[string]any) {
-	for k, v := range src {
-		cur, exists := dst[k]
-		if !exists {
-			dst[k] = v
+func (e *execution) merge(dst, src *tree.Object) {
+	// The keys dst lacks are added together at the end, so that its members move at most
+	// once. A key src has twice is merged twice, so its last value counts, as it would
+	// decoded into a map (or, for two objects, both are merged).
+	mark := len(e.adding)
+	for _, f := range src.Fields {
+		k, v := f.Key, f.Value
+		at := dst.Pos(k)
+		if at < 0 {
+			e.adding = append(e.adding, f)
 			continue
 		}
+		cur := &dst.Fields[at]
 		if k == "__typename" {
-			if name, ok := cur.(string); ok && e.isObject(name) {
+			if name, ok := cur.Value.(string); ok && e.isObject(name) {
 				continue
 			}
-			dst[k] = v
+			cur.Value = v
 			continue
 		}
-		switch c := cur.(type) {
-		case map[string]any:
-			if vm, ok := v.(map[string]any); ok {
+		switch c := cur.Value.(type) {
+		case *tree.Object:
+			if vm, ok := v.(*tree.Object); ok {
 				e.merge(c, vm)
 				continue
 			}
@@ -31,15 +42,45 @@ func (e *execution) merge(dst, src map[string]any) {
 				continue
 			}
 		}
-		dst[k] = v
+		cur.Value = v
+	}
+	if added := e.adding[mark:]; len(added) > 0 {
+		e.add(dst, added)
+		clear(added)
+		e.adding = e.adding[:mark]
+	}
+}
+
+// add adds members for keys dst lacks. When they do not fit, dst's members move to a
+// block of the execution's with room for them and a few more: one allocation for many
+// objects.
+func (e *execution) add(dst *tree.Object, fields []tree.Field) {
+	if n := len(dst.Fields) + len(fields); n > cap(dst.Fields) {
+		// Room for a few more: an entity is often merged into by several fetches.
+		n += 2 + n/4
+		if n > maxMemberBlock/4 {
+			dst.Fields = slices.Grow(dst.Fields, len(fields))
+		} else {
+			if cap(e.members)-len(e.members) < n {
+				e.members = make([]tree.Field, 0, min(max(64, 2*cap(e.members)), maxMemberBlock))
+			}
+			start := len(e.members)
+			e.members = append(e.members, dst.Fields...)
+			// Positions are unchanged, so an index stays right.
+			dst.Fields = e.members[start : len(e.members) : start+n]
+			e.members = e.members[:start+n]
+		}
+	}
+	for _, f := range fields {
+		dst.Add(f.Key, f.Value)
 	}
 }
 
 func (e *execution) mergeList(dst, src []any) {
 	for i := range dst {
 		switch d := dst[i].(type) {
-		case map[string]any:
-			if s, ok := src[i].(map[string]any); ok {
+		case *tree.Object:
+			if s, ok := src[i].(*tree.Object); ok {
 				e.merge(d, s)
 				continue
 			}

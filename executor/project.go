@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -33,18 +34,18 @@ type projector struct {
 
 // project writes the data object for the root selection; ok is false when a non-null root
 // field is null and data itself must be null.
-func (p *projector) project(sel *planner.SelectionSet, data map[string]any) bool {
+func (p *projector) project(sel *planner.SelectionSet, data *tree.Object) bool {
 	return p.object(sel, data, sel.Type)
 }
 
-func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typename string) bool {
+func (p *projector) object(sel *planner.SelectionSet, obj *tree.Object, typename string) bool {
 	if p.max > 0 && len(p.buf) > p.max {
 		p.tooLarge = true
 		return false
 	}
 	var c *planner.Case
 	if sel.Abstract() {
-		if t, ok := obj["__typename"].(string); ok {
+		if t, ok := obj.Get("__typename").(string); ok {
 			typename = t
 		}
 		c = sel.Case(typename)
@@ -74,7 +75,7 @@ func (p *projector) object(sel *planner.SelectionSet, obj map[string]any, typena
 				continue
 			}
 			p.path = append(p.path, pathElem{key: f.ResponseKey()})
-			ok := p.value(typename, f, f.Definition.Type, obj[f.Alias])
+			ok := p.value(typename, f, f.Definition.Type, obj.Get(f.Alias))
 			p.path = p.path[:len(p.path)-1]
 			if !ok {
 				return false
@@ -134,7 +135,7 @@ func (p *projector) valueInner(parent string, f *planner.Field, t *ast.Type, v a
 		p.buf = appendValue(p.buf, v)
 		return true
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*tree.Object)
 	if !ok {
 		p.typeError(f, "an object")
 		return false

@@ -1,15 +1,18 @@
 package executor
 
 import (
+	"strings"
+
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // target is an object at a Flatten path that an entity fetch resolves.
 type target struct {
-	obj  map[string]any
-	path *pathNode // the object's response path, for errors
-	rep  int       // index of its representation in the _entities call
+	obj *tree.Object
+	at  int // where the list indices of its response path start in execution.indices
+	rep int // index of its representation in the _entities call
 }
 
 // representations finds the objects at each part's Flatten path and builds their
@@ -27,8 +30,9 @@ func (e *execution) representations(parts []*part, paths [][]string) {
 		reps[i].buf = &buf
 	}
 	found := make([]partTarget, 0, 32)
-	walkPaths(e.data, newPathTrie(paths), &e.nodes, func(i int, obj map[string]any, p *pathNode) {
-		typename, _ := obj["__typename"].(string)
+	w := walker{indices: &e.indices}
+	w.fn = func(i int, obj *tree.Object, at int) {
+		typename, _ := obj.Get("__typename").(string)
 		req := e.requirementFor(parts[i].fetch, typename)
 		if req == nil {
 			return
@@ -37,9 +41,10 @@ func (e *execution) representations(parts []*part, paths [][]string) {
 		if !ok {
 			return
 		}
-		found = append(found, partTarget{i, target{obj: obj, path: p, rep: idx}})
+		found = append(found, partTarget{i, target{obj: obj, at: at, rep: idx}})
 		reps[i].targets++
-	})
+	}
+	w.walk(e.data, newPathTrie(paths))
 	spreadTargets(parts, reps, found)
 	spreadReps(parts, reps)
 }
@@ -109,8 +114,9 @@ func (e *execution) implements(obj, abstract string) bool {
 }
 
 // walkPath calls fn for every object reached from v along path.
-func walkPath(v any, path []string, fn func(map[string]any)) {
-	walkPaths(v, newPathTrie([][]string{path}), nil, func(_ int, obj map[string]any, _ *pathNode) { fn(obj) })
+func walkPath(v any, path []string, fn func(*tree.Object)) {
+	w := walker{fn: func(_ int, obj *tree.Object, _ int) { fn(obj) }}
+	w.walk(v, newPathTrie([][]string{path}))
 }
 
 // pathTrie is a set of Flatten paths as a tree of their segments: paths that share a prefix
@@ -142,17 +148,27 @@ func newPathTrie(paths [][]string) *pathTrie {
 	return root
 }
 
-// walkPaths calls fn(i, obj, path) for every object reached from v along path i of t, each
-// path's objects in document order. nodes allocates the response paths (nil: fn gets none).
-func walkPaths(v any, t *pathTrie, nodes *pathNodes, fn func(int, map[string]any, *pathNode)) {
-	walkTrie(v, t, nil, nodes, fn)
+// walker walks the paths of a trie: it calls fn(i, obj, at) for every object reached along
+// path i, each path's objects in document order. When indices is set, the list indices
+// that led to obj (one per "@" of the path) are appended to it, from at: with the path,
+// they make obj's response path (see indexedPath), and they cost the garbage collector
+// nothing to keep.
+type walker struct {
+	fn      func(i int, obj *tree.Object, at int)
+	indices *[]int32
+	stack   []int32 // the list indices of the current position
 }
 
-func walkTrie(v any, t *pathTrie, at *pathNode, nodes *pathNodes, fn func(int, map[string]any, *pathNode)) {
+func (w *walker) walk(v any, t *pathTrie) {
 	if len(t.ends) > 0 {
-		if obj, ok := v.(map[string]any); ok {
+		if obj, ok := v.(*tree.Object); ok {
 			for _, i := range t.ends {
-				fn(i, obj, at)
+				at := 0
+				if w.indices != nil {
+					at = len(*w.indices)
+					*w.indices = append(*w.indices, w.stack...)
+				}
+				w.fn(i, obj, at)
 			}
 		}
 	}
@@ -161,51 +177,52 @@ func walkTrie(v any, t *pathTrie, at *pathNode, nodes *pathNodes, fn func(int, m
 		case seg == "@":
 			list, _ := v.([]any)
 			for i, item := range list {
-				walkTrie(item, k, nodes.add(at, pathElem{index: i}), nodes, fn)
+				w.stack = append(w.stack, int32(i))
+				w.walk(item, k)
+				w.stack = w.stack[:len(w.stack)-1]
 			}
 		case len(seg) > 3 && seg[0] == '|':
-			obj, ok := v.(map[string]any)
+			obj, ok := v.(*tree.Object)
 			if !ok {
 				continue
 			}
-			if typename, _ := obj["__typename"].(string); typename == seg[2:len(seg)-1] {
-				walkTrie(obj, k, at, nodes, fn)
+			if typename, _ := obj.Get("__typename").(string); typename == seg[2:len(seg)-1] {
+				w.walk(obj, k)
 			}
 		default:
-			obj, ok := v.(map[string]any)
+			obj, ok := v.(*tree.Object)
 			if !ok {
 				continue
 			}
-			walkTrie(obj[seg], k, nodes.add(at, pathElem{key: seg}), nodes, fn)
+			w.walk(obj.Get(seg), k)
 		}
 	}
 }
 
-// pathNodes allocates the path nodes of one execution in blocks: a walk visits thousands of
-// objects, and a node each would be as many allocations.
-type pathNodes struct {
-	block []pathNode
-}
-
-// add returns a node for elem under parent; nil when n is nil (no paths wanted).
-func (n *pathNodes) add(parent *pathNode, elem pathElem) *pathNode {
-	if n == nil {
-		return nil
+// indexedPath is the response path of an object found along path with the list indices
+// from indices[at:].
+func indexedPath(path []string, indices []int32, at int) []any {
+	var out []any
+	for _, seg := range path {
+		switch {
+		case seg == "@":
+			out = append(out, int(indices[at]))
+			at++
+		case strings.HasPrefix(seg, "|["):
+		default:
+			out = append(out, seg)
+		}
 	}
-	if len(n.block) == cap(n.block) {
-		n.block = make([]pathNode, 0, 256)
-	}
-	n.block = append(n.block, pathNode{parent, elem})
-	return &n.block[len(n.block)-1]
+	return out
 }
 
 // appendRepFields writes fields of obj (read under their alias, written under their name).
-func appendRepFields(buf []byte, fields []*planner.Field, obj map[string]any, first bool) ([]byte, bool) {
+func appendRepFields(buf []byte, fields []*planner.Field, obj *tree.Object, first bool) ([]byte, bool) {
 	for _, f := range fields {
 		if f.Name == "__typename" {
 			continue
 		}
-		v, present := obj[f.Alias]
+		v, present := obj.Lookup(f.Alias)
 		if !present {
 			return buf, false
 		}
@@ -246,7 +263,7 @@ func appendRepValue(buf []byte, t *ast.Type, sel *planner.SelectionSet, v any) (
 	if sel == nil {
 		return appendValue(buf, v), true
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*tree.Object)
 	if !ok {
 		return buf, false
 	}
@@ -254,7 +271,7 @@ func appendRepValue(buf []byte, t *ast.Type, sel *planner.SelectionSet, v any) (
 	fields := sel.Cases[0].Fields
 	first := true
 	if sel.Abstract() {
-		typename, _ := obj["__typename"].(string)
+		typename, _ := obj.Get("__typename").(string)
 		buf = appendString(append(buf, `"__typename":`...), typename)
 		first = false
 		fields = nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"unsafe"
 
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/planner"
 )
 
@@ -46,12 +47,12 @@ type repKey struct {
 type keptRep struct {
 	rep []byte
 	key repKey
-	obj map[string]any
+	obj *tree.Object
 }
 
 // add returns the index of obj's representation, written unless an equal one is already
 // there; false when it cannot be built.
-func (b *repBuilder) add(req *planner.Requirement, obj map[string]any) (int, bool) {
+func (b *repBuilder) add(req *planner.Requirement, obj *tree.Object) (int, bool) {
 	k, keyed, ok := repKeyOf(req, obj)
 	if !ok {
 		return 0, false
@@ -81,7 +82,7 @@ func (b *repBuilder) lookupKey(k repKey) (int, bool) {
 
 // write writes obj's representation and returns its index, that of an equal one when there
 // is one; false when it cannot be built. k is obj's key (zero: none).
-func (b *repBuilder) write(req *planner.Requirement, obj map[string]any, k repKey) (int, bool) {
+func (b *repBuilder) write(req *planner.Requirement, obj *tree.Object, k repKey) (int, bool) {
 	start := len(*b.buf)
 	buf := appendString(append(*b.buf, `{"__typename":`...), req.SendAs)
 	buf, ok := appendRepFields(buf, req.Fields, obj, false)
@@ -142,11 +143,11 @@ func (b *repBuilder) index(i int) {
 
 // repKeyOf reads obj's key values: ok is false when one is missing or null; keyed is false
 // when they cannot serve as a map key (more than two, or not all scalars).
-func repKeyOf(req *planner.Requirement, obj map[string]any) (k repKey, keyed, ok bool) {
+func repKeyOf(req *planner.Requirement, obj *tree.Object) (k repKey, keyed, ok bool) {
 	k.req = req
 	keyed = len(req.Keys) <= 2
 	for i, name := range req.Keys {
-		v := obj[name]
+		v := obj.Get(name)
 		if v == nil {
 			return k, false, false
 		}
@@ -165,7 +166,7 @@ func repKeyOf(req *planner.Requirement, obj map[string]any) (k repKey, keyed, ok
 
 // sameFields reports whether obj's required fields other than the keys hold the same
 // scalars as was's, so that their representations are the same bytes.
-func sameFields(req *planner.Requirement, obj, was map[string]any) bool {
+func sameFields(req *planner.Requirement, obj, was *tree.Object) bool {
 next:
 	for _, f := range req.Fields {
 		if f.Name == "__typename" {
@@ -176,8 +177,8 @@ next:
 				continue next
 			}
 		}
-		v, present := obj[f.Alias]
-		if !present || !scalar(v) || v != was[f.Alias] {
+		v, present := obj.Lookup(f.Alias)
+		if !present || !scalar(v) || v != was.Get(f.Alias) {
 			return false
 		}
 	}

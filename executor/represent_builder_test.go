@@ -3,6 +3,7 @@ package executor
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/trellis-gql/trellis/executor/tree"
 	"testing"
 
 	"github.com/trellis-gql/trellis/planner"
@@ -88,12 +89,16 @@ func TestRepBuilder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// What every object's representation is, written and compared in full.
+			objs := make([]*tree.Object, len(tt.adds))
+			for i, a := range tt.adds {
+				objs[i] = tree.FromPlain(a.obj).(*tree.Object)
+			}
 			var want []string
 			var wantIdx []int
-			for _, a := range tt.adds {
+			for i, a := range tt.adds {
 				idx := -1
 				buf := appendString([]byte(`{"__typename":`), a.req.SendAs)
-				buf, ok := appendRepFields(buf, a.req.Fields, a.obj, false)
+				buf, ok := appendRepFields(buf, a.req.Fields, objs[i], false)
 				for _, k := range a.req.Keys {
 					ok = ok && a.obj[k] != nil
 				}
@@ -116,7 +121,7 @@ func TestRepBuilder(t *testing.T) {
 			bs := [2]repBuilder{{buf: &buf}, {buf: &buf}}
 			for i, a := range tt.adds {
 				for j := range bs {
-					idx, ok := bs[j].add(a.req, a.obj)
+					idx, ok := bs[j].add(a.req, objs[i])
 					if !ok {
 						idx = -1
 					}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/planner"
 )
 
@@ -19,10 +20,14 @@ type execution struct {
 	vars map[string]any
 
 	mu   sync.Mutex
-	data map[string]any
+	data *tree.Object
 	errs []gqlError
-	// nodes holds the response paths of the objects entity fetches resolve.
-	nodes pathNodes
+	// indices holds the list indices of the response paths of the objects entity fetches
+	// resolve (see walker).
+	indices []int32
+	// adding and members serve merge: the members it is about to add, and a block to move
+	// objects' members to when they grow.
+	adding, members []tree.Field
 	// received counts the subgraph response bytes: the response is presized from it.
 	received atomic.Int64
 	// mutation is set for a mutation: its entity fetches neither read nor write the entity
@@ -74,8 +79,10 @@ func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
 		e.errs = append(e.errs, e.fetchFailed(f.Service, err, rootPaths(f))...)
 		return
 	}
-	applyRewrites(resp.Data, f.Rewrites)
-	e.merge(e.data, resp.Data)
+	if resp.Data != nil {
+		applyRewrites(resp.Data, f.Rewrites)
+		e.merge(e.data, resp.Data)
+	}
 	for _, se := range resp.Errors {
 		e.errs = append(e.errs, subgraphError(f.Service, se, subgraphPath(se)))
 	}
@@ -85,6 +92,7 @@ func (e *execution) rootFetch(ctx context.Context, f *planner.Fetch) {
 // and where its result is in the response (the _entities field's alias).
 type part struct {
 	fetch    *planner.Fetch
+	path     []string // the Flatten path
 	alias    string
 	variable string
 	targets  []target
@@ -104,7 +112,7 @@ func (p *part) byRep() map[int][]target {
 }
 
 func (e *execution) entityFetch(ctx context.Context, path []string, f *planner.Fetch) {
-	e.entityParts(ctx, f, []*part{{fetch: f, alias: "_entities", variable: f.RepresentationsVariable}}, [][]string{path})
+	e.entityParts(ctx, f, []*part{{fetch: f, path: path, alias: "_entities", variable: f.RepresentationsVariable}}, [][]string{path})
 }
 
 // batchFetch sends the entity fetches of a Batch node as one request.
@@ -112,7 +120,7 @@ func (e *execution) batchFetch(ctx context.Context, n *planner.Node) {
 	parts := make([]*part, len(n.Nodes))
 	paths := make([][]string, len(n.Nodes))
 	for i, c := range n.Nodes {
-		parts[i] = &part{fetch: c.Node.Fetch, alias: n.Fetch.Batch[i].Alias, variable: n.Fetch.Batch[i].Variable}
+		parts[i] = &part{fetch: c.Node.Fetch, path: c.Path, alias: n.Fetch.Batch[i].Alias, variable: n.Fetch.Batch[i].Variable}
 		paths[i] = c.Path
 	}
 	e.entityParts(ctx, n.Fetch, parts, paths)
@@ -149,7 +157,10 @@ func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*
 		return
 	}
 	for _, p := range parts {
-		entities, _ := resp.Data[p.alias].([]any)
+		var entities []any
+		if resp.Data != nil {
+			entities, _ = resp.Data.Get(p.alias).([]any)
+		}
 		if resp.Data != nil && entities == nil && len(resp.Errors) == 0 && len(p.reps) > 0 {
 			e.errs = append(e.errs, fetchError(f.Service, errMissingEntities))
 		}
@@ -175,11 +186,11 @@ func (e *execution) sendParts(ctx context.Context, f *planner.Fetch, parts []*pa
 	return e.send(ctx, f.Service, body, true) // _entities only reads
 }
 
-func entityAt(entities []any, i int) (map[string]any, bool) {
+func entityAt(entities []any, i int) (*tree.Object, bool) {
 	if i >= len(entities) {
 		return nil, false
 	}
-	obj, ok := entities[i].(map[string]any)
+	obj, ok := entities[i].(*tree.Object)
 	return obj, ok
 }
 
@@ -237,11 +248,6 @@ func flattenPaths(paths [][]string) [][]any {
 // applyRewrites moves internally aliased values back under the client's keys.
 func applyRewrites(data any, rewrites []planner.Rewrite) {
 	for _, rw := range rewrites {
-		walkPath(data, rw.Path, func(obj map[string]any) {
-			if v, ok := obj[rw.From]; ok {
-				obj[rw.To] = v
-				delete(obj, rw.From)
-			}
-		})
+		walkPath(data, rw.Path, func(obj *tree.Object) { obj.Rename(rw.From, rw.To) })
 	}
 }

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/trellis-gql/trellis/planner"
 	"github.com/trellis-gql/trellis/schema/supergraph"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -8,18 +9,18 @@ import (
 
 // Actual computes the cost of op from the data the execution produced: the estimate's rules
 // with every list measured instead of sized. data is the executor's response tree: objects
-// are map[string]any keyed by planner.Field.Alias, lists []any; a null is nil or an absent
+// are *tree.Object keyed by planner.Field.Alias, lists []any; a null is nil or an absent
 // key, and costs only the field's own @cost (its resolver ran) and its arguments. An object
 // of an abstract type is costed as the type its "__typename" names, or, without one, as its
 // most expensive case.
-func (c *Calculator) Actual(op *planner.Operation, vars map[string]any, data map[string]any) float64 {
+func (c *Calculator) Actual(op *planner.Operation, vars map[string]any, data *tree.Object) float64 {
 	a := &actual{scorer: scorer{c: c, vars: vars}}
 	root := op.Selection.Cases[0]
 	cost := a.fields(root, data)
 	if op.Kind == ast.Mutation {
 		n := 0
 		for _, f := range root.Fields {
-			if _, ran := data[f.Alias]; ran && !meta(f.Name) {
+			if ran := data.Has(f.Alias); ran && !meta(f.Name) {
 				n++
 			}
 		}
@@ -30,7 +31,7 @@ func (c *Calculator) Actual(op *planner.Operation, vars map[string]any, data map
 
 type actual struct{ scorer }
 
-func (a *actual) fields(c *planner.Case, obj map[string]any) float64 {
+func (a *actual) fields(c *planner.Case, obj *tree.Object) float64 {
 	total := 0.0
 	for _, f := range c.Fields {
 		if meta(f.Name) {
@@ -38,7 +39,7 @@ func (a *actual) fields(c *planner.Case, obj map[string]any) float64 {
 		}
 		fc := a.c.field(c.Type, f.Name)
 		total += a.arguments(f, fc)
-		v := obj[f.Alias]
+		v := obj.Get(f.Alias)
 		if v == nil {
 			if fc != nil && fc.HasWeight {
 				total += fc.Weight
@@ -76,7 +77,7 @@ func (a *actual) value(f *planner.Field, fc *supergraph.FieldCost, t *ast.Type, 
 		}
 		return a.c.weight(t.NamedType)
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*tree.Object)
 	if !ok {
 		return 0
 	}
@@ -84,7 +85,7 @@ func (a *actual) value(f *planner.Field, fc *supergraph.FieldCost, t *ast.Type, 
 }
 
 // object is the cost of one object: its type's weight (or own, when has) plus its fields'.
-func (a *actual) object(s *planner.SelectionSet, obj map[string]any, own float64, has bool) float64 {
+func (a *actual) object(s *planner.SelectionSet, obj *tree.Object, own float64, has bool) float64 {
 	weight := func(typ string) float64 {
 		if has {
 			return own
@@ -94,7 +95,7 @@ func (a *actual) object(s *planner.SelectionSet, obj map[string]any, own float64
 	if !s.Abstract() {
 		return weight(s.Cases[0].Type) + a.fields(s.Cases[0], obj)
 	}
-	if typ, ok := obj["__typename"].(string); ok {
+	if typ, ok := obj.Get("__typename").(string); ok {
 		if c := s.Case(typ); c != nil {
 			return weight(typ) + a.fields(c, obj)
 		}

@@ -2,6 +2,7 @@ package cost_test
 
 import (
 	"encoding/json"
+	"github.com/trellis-gql/trellis/executor/tree"
 	"testing"
 )
 
@@ -47,9 +48,14 @@ func TestActual(t *testing.T) {
 			if err := json.Unmarshal([]byte(c.data), &data); err != nil {
 				t.Fatal(err)
 			}
-			if got := calc.Actual(op, vars, data); got != c.want {
+			if got := calc.Actual(op, vars, asTree(data)); got != c.want {
 				t.Fatalf("Actual = %v; want %v", got, c.want)
 			}
 		})
 	}
+}
+
+// asTree is data as the executor's response tree.
+func asTree(data map[string]any) *tree.Object {
+	return tree.FromPlain(data).(*tree.Object)
 }

@@ -74,7 +74,7 @@ func TestApolloCustomCost(t *testing.T) {
 				if est := calc.Estimate(op, vars); est.Cost != c.estimate || est.Slicing != nil {
 					t.Errorf("Estimate = %+v; want %v", est, c.estimate)
 				}
-				if got := calc.Actual(op, vars, data); got != c.total {
+				if got := calc.Actual(op, vars, asTree(data)); got != c.total {
 					t.Errorf("Actual = %v; want %v", got, c.total)
 				}
 			})
