@@ -371,7 +371,10 @@ func NewHTTPClient() *http.Client {
 		MaxIdleConnsPerHost: 256,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
-		WriteBufferSize:     32 << 10,
-		ReadBufferSize:      32 << 10,
+		// 8 KB each: a subgraph request is usually under 1 KB, and a large body is read
+		// straight into its buffer past the first 8 KB; 32 KB each cost ~6 MiB of peak RSS
+		// with 50 requests in flight (bench-load: 77.6-79.5 -> 71.1-73.5 MiB).
+		WriteBufferSize: 8 << 10,
+		ReadBufferSize:  8 << 10,
 	}}
 }
