@@ -188,10 +188,10 @@ func (d *decoder) array(depth int) (any, error) {
 			d.pos++
 		case ']':
 			d.pos++
-			list := slices.Clone(d.stack[mark:])
+			d.boxes.left = len(d.raw) - d.pos
+			list := d.boxes.items(d.stack[mark:])
 			clear(d.stack[mark:])
 			d.stack = d.stack[:mark]
-			d.boxes.left = len(d.raw) - d.pos
 			return d.boxes.list(list), nil
 		default:
 			return nil, d.fail("expected ',' or ']' in an array")
@@ -359,6 +359,7 @@ type boxes struct {
 	lists   [][]any
 	objects []tree.Object
 	members []tree.Field
+	listed  []any // the items of lists
 	// left is the size of the input still to decode: a new block is no bigger than it
 	// could need, so the last block of a body is not mostly empty.
 	left int
@@ -386,8 +387,24 @@ func (b *boxes) list(l []any) any {
 	return boxIn(&b.lists, l, listType, b.blockCap(cap(b.lists), maxBoxBlock, 64))
 }
 
-// maxMemberBlock bounds the members per block of object members.
+// maxMemberBlock bounds the members per block of object members, and the items per block
+// of list items.
 const maxMemberBlock = 1024
+
+// items returns a copy of a list's items, from a block: a slice of exactly their length,
+// so that nothing written to one list reaches the next.
+func (b *boxes) items(items []any) []any {
+	n := len(items)
+	if n > maxMemberBlock/4 {
+		return slices.Clone(items)
+	}
+	if cap(b.listed)-len(b.listed) < n {
+		b.listed = make([]any, 0, max(n, b.blockCap(cap(b.listed), maxMemberBlock, 16)))
+	}
+	start := len(b.listed)
+	b.listed = append(b.listed, items...)
+	return b.listed[start : start+n : start+n]
+}
 
 // object returns a new object of a copy of fields: objects and their members come from
 // blocks too. An object's members are a slice of exactly their length, so adding one to it

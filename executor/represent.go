@@ -120,32 +120,63 @@ func walkPath(v any, path []string, fn func(*tree.Object)) {
 }
 
 // pathTrie is a set of Flatten paths as a tree of their segments: paths that share a prefix
-// share its nodes.
+// share its nodes. The nodes are in one slice and refer to each other by index: building a
+// trie costs three allocations, whatever its size.
 type pathTrie struct {
-	seg  string
-	ends []int // the indices of the paths that end here
-	kids []*pathTrie
+	nodes []trieNode // nodes[0] is the root
+	// nextEnd[i] is the next path after path i that ends at the same node, -1 for none.
+	nextEnd []int
+}
+
+type trieNode struct {
+	seg         string
+	end         int // the first path that ends here, -1 for none
+	child, next int // the first child and the next sibling, 0 for none (the root is no one's)
 }
 
 func newPathTrie(paths [][]string) *pathTrie {
-	root := &pathTrie{}
-	for i, path := range paths {
-		n := root
-	next:
-		for _, seg := range path {
-			for _, k := range n.kids {
-				if k.seg == seg {
-					n = k
-					continue next
-				}
-			}
-			k := &pathTrie{seg: seg}
-			n.kids = append(n.kids, k)
-			n = k
-		}
-		n.ends = append(n.ends, i)
+	n := 1
+	for _, p := range paths {
+		n += len(p)
 	}
-	return root
+	t := &pathTrie{nodes: make([]trieNode, 1, n), nextEnd: make([]int, len(paths))}
+	t.nodes[0].end = -1
+	for i, path := range paths {
+		at := 0
+		for _, seg := range path {
+			at = t.child(at, seg)
+		}
+		// Paths are kept in order at a node: i is the last so far.
+		t.nextEnd[i] = -1
+		if last := t.nodes[at].end; last < 0 {
+			t.nodes[at].end = i
+		} else {
+			for t.nextEnd[last] >= 0 {
+				last = t.nextEnd[last]
+			}
+			t.nextEnd[last] = i
+		}
+	}
+	return t
+}
+
+// child returns the child of node at for seg, added last when there is none.
+func (t *pathTrie) child(at int, seg string) int {
+	prev := 0
+	for k := t.nodes[at].child; k != 0; k = t.nodes[k].next {
+		if t.nodes[k].seg == seg {
+			return k
+		}
+		prev = k
+	}
+	t.nodes = append(t.nodes, trieNode{seg: seg, end: -1})
+	k := len(t.nodes) - 1
+	if prev == 0 {
+		t.nodes[at].child = k
+	} else {
+		t.nodes[prev].next = k
+	}
+	return k
 }
 
 // walker walks the paths of a trie: it calls fn(i, obj, at) for every object reached along
@@ -157,12 +188,20 @@ type walker struct {
 	fn      func(i int, obj *tree.Object, at int)
 	indices *[]int32
 	stack   []int32 // the list indices of the current position
+	trie    *pathTrie
 }
 
+// walk walks the paths of t from v.
 func (w *walker) walk(v any, t *pathTrie) {
-	if len(t.ends) > 0 {
+	w.trie = t
+	w.from(v, 0)
+}
+
+func (w *walker) from(v any, n int) {
+	node := &w.trie.nodes[n]
+	if node.end >= 0 {
 		if obj, ok := v.(*tree.Object); ok {
-			for _, i := range t.ends {
+			for i := node.end; i >= 0; i = w.trie.nextEnd[i] {
 				at := 0
 				if w.indices != nil {
 					at = len(*w.indices)
@@ -172,13 +211,13 @@ func (w *walker) walk(v any, t *pathTrie) {
 			}
 		}
 	}
-	for _, k := range t.kids {
-		switch seg := k.seg; {
+	for k := node.child; k != 0; k = w.trie.nodes[k].next {
+		switch seg := w.trie.nodes[k].seg; {
 		case seg == "@":
 			list, _ := v.([]any)
 			for i, item := range list {
 				w.stack = append(w.stack, int32(i))
-				w.walk(item, k)
+				w.from(item, k)
 				w.stack = w.stack[:len(w.stack)-1]
 			}
 		case len(seg) > 3 && seg[0] == '|':
@@ -187,14 +226,14 @@ func (w *walker) walk(v any, t *pathTrie) {
 				continue
 			}
 			if typename, _ := obj.Get("__typename").(string); typename == seg[2:len(seg)-1] {
-				w.walk(obj, k)
+				w.from(obj, k)
 			}
 		default:
 			obj, ok := v.(*tree.Object)
 			if !ok {
 				continue
 			}
-			w.walk(obj.Get(seg), k)
+			w.from(obj.Get(seg), k)
 		}
 	}
 }
