@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"sync"
 
 	"github.com/trellis-gql/trellis/executor/headers"
 )
@@ -11,7 +12,17 @@ import (
 type headerRun struct {
 	in  headers.Input
 	out *headers.Collector // nil without response rules
+
+	// The fingerprint of each subgraph asked for, computed once per request: its inputs (the
+	// client's headers and claims, the rules) do not change during it, and the entity cache
+	// asks for one per part of every entity fetch, from concurrent fetches. A request's
+	// entity fetches go to a few subgraphs: prints starts in room, without allocating.
+	mu     sync.Mutex
+	prints []subgraphPrint
+	room   [4]subgraphPrint
 }
+
+type subgraphPrint struct{ service, fingerprint string }
 
 type headerRunKey struct{}
 
@@ -35,8 +46,30 @@ func (g *Gateway) headerFingerprint(ctx context.Context, service string) string 
 	if hr == nil {
 		return ""
 	}
-	return g.headers.Fingerprint(service, hr.in)
+	return hr.fingerprint(g.headers, service)
 }
+
+// fingerprint is the rules' fingerprint of service for this request. Safe for concurrent
+// use: the first call for a service computes it, the others wait for it and reuse it.
+func (hr *headerRun) fingerprint(rules *headers.Rules, service string) string {
+	hr.mu.Lock()
+	defer hr.mu.Unlock()
+	for _, p := range hr.prints {
+		if p.service == service {
+			return p.fingerprint
+		}
+	}
+	if hr.prints == nil {
+		hr.prints = hr.room[:0]
+	}
+	fp := computeFingerprint(rules, service, hr.in)
+	hr.prints = append(hr.prints, subgraphPrint{service, fp})
+	return fp
+}
+
+// computeFingerprint computes what headerRun.fingerprint remembers; a variable so that a
+// test can count the computations.
+var computeFingerprint = (*headers.Rules).Fingerprint
 
 // entityScope keys cached entities by the caller's scope and by the headers the rules send
 // the subgraph (fingerprint, "" when none): an entity fetched with one tenant's header is
