@@ -116,10 +116,7 @@ func appendValue(buf []byte, v any) []byte {
 	case *tree.Object:
 		buf = append(buf, '{')
 		first := true
-		for i, f := range v.Fields {
-			if !v.Unique(i) {
-				continue // a key the object has twice: the last counts
-			}
+		for _, f := range v.Fields {
 			if !first {
 				buf = append(buf, ',')
 			}

@@ -12,8 +12,7 @@ import (
 // the interface's name.
 func (e *execution) merge(dst, src *tree.Object) {
 	// The keys dst lacks are added together at the end, so that its members move at most
-	// once. A key src has twice is merged twice, so its last value counts, as it would
-	// decoded into a map (or, for two objects, both are merged).
+	// once.
 	mark := len(e.adding)
 	for _, f := range src.Fields {
 		k, v := f.Key, f.Value
@@ -62,7 +61,7 @@ func (e *execution) add(dst *tree.Object, fields []tree.Field) {
 			dst.Fields = slices.Grow(dst.Fields, len(fields))
 		} else {
 			if cap(e.members)-len(e.members) < n {
-				e.members = make([]tree.Field, 0, min(max(64, 2*cap(e.members)), maxMemberBlock))
+				e.members = make([]tree.Field, 0, max(n, min(max(64, 2*cap(e.members)), maxMemberBlock)))
 			}
 			start := len(e.members)
 			e.members = append(e.members, dst.Fields...)

@@ -11,9 +11,9 @@ package tree
 
 import "slices"
 
-// Object is a JSON object: its members, in the order they were decoded or added. A key may
-// appear twice in a decoded object; the last one is the one that counts, as with
-// encoding/json. Objects are not safe for concurrent use.
+// Object is a JSON object: its members, in the order they were decoded or added, each key
+// once (of a key given twice, the last value is kept, as encoding/json does). Objects are
+// not safe for concurrent use.
 type Object struct {
 	Fields []Field
 	index  map[string]int // by key, the position of its last member; past IndexAt members
@@ -28,10 +28,70 @@ type Field struct {
 // IndexAt is the number of members past which an object keeps an index.
 const IndexAt = 16
 
-// Init makes o the object of fields (which it keeps, and appends to when a key is added).
+// Init makes o the object of fields (which it keeps, changes when a key is given twice, and
+// appends to when a key is added).
 func (o *Object) Init(fields []Field) {
 	o.Fields, o.index = fields, nil
 	if len(fields) > IndexAt {
+		o.reindex()
+		if len(o.index) < len(fields) {
+			o.dedupe()
+		}
+		return
+	}
+	// A key given twice is rare: a 64-bit filter of the keys' lengths and first bytes rules
+	// it out for most objects, without comparing keys.
+	var seen uint64
+	for _, f := range fields {
+		bit := uint64(1) << ((uint(len(f.Key))*7 + uint(firstByte(f.Key))) % 64)
+		if seen&bit != 0 {
+			o.dedupe()
+			return
+		}
+		seen |= bit
+	}
+}
+
+func firstByte(s string) byte {
+	if s == "" {
+		return 0
+	}
+	return s[0]
+}
+
+// dedupe keeps the last value of each key, where its first member was.
+func (o *Object) dedupe() {
+	out := o.Fields[:0]
+	var at map[string]int // past IndexAt members: a scan per member would be quadratic
+	if len(o.Fields) > IndexAt {
+		at = make(map[string]int, len(o.Fields))
+	}
+	for _, f := range o.Fields {
+		i := -1
+		if at != nil {
+			if j, ok := at[f.Key]; ok {
+				i = j
+			}
+		} else {
+			for j := range out {
+				if out[j].Key == f.Key {
+					i = j
+					break
+				}
+			}
+		}
+		if i >= 0 {
+			out[i].Value = f.Value
+			continue
+		}
+		if at != nil {
+			at[f.Key] = len(out)
+		}
+		out = append(out, f)
+	}
+	clear(o.Fields[len(out):])
+	o.Fields = out
+	if o.index != nil {
 		o.reindex()
 	}
 }
@@ -61,6 +121,7 @@ func (o *Object) Pos(key string) int {
 		}
 		return -1
 	}
+	// From the end: keys added by merges, which walks look for, are there.
 	for i := len(o.Fields) - 1; i >= 0; i-- {
 		if o.Fields[i].Key == key {
 			return i
@@ -113,7 +174,7 @@ func (o *Object) Reserve(n int) {
 	o.Fields = slices.Grow(o.Fields, n)
 }
 
-// Delete removes key's members.
+// Delete removes key's member.
 func (o *Object) Delete(key string) {
 	if !o.Has(key) {
 		return
@@ -133,12 +194,6 @@ func (o *Object) Rename(from, to string) {
 	}
 	o.Delete(from)
 	o.Set(to, v)
-}
-
-// Unique reports whether the member at i is the one that counts for its key (no later
-// member has the same key).
-func (o *Object) Unique(i int) bool {
-	return o.Pos(o.Fields[i].Key) == i
 }
 
 // FromPlain converts a tree of map[string]any and []any (as encoding/json decodes) into a

@@ -57,30 +57,36 @@ func TestObjectBehavesLikeAMap(t *testing.T) {
 	}
 }
 
-// TestDuplicateKeysLastCounts: a decoded object may have a key twice; the last counts, as
-// with encoding/json, below and above IndexAt.
+// TestDuplicateKeysLastCounts: a decoded object may give a key twice; it keeps one member
+// per key, with the last value, as encoding/json does, below and above IndexAt.
 func TestDuplicateKeysLastCounts(t *testing.T) {
-	for _, pad := range []int{0, IndexAt} {
+	for _, pad := range []int{0, 3, IndexAt, 5 * IndexAt} {
 		fields := []Field{{"a", 1}}
 		for i := range pad {
-			fields = append(fields, Field{fmt.Sprint("p", i), i})
+			fields = append(fields, Field{fmt.Sprint("p", i), i}, Field{"a", 100 + i})
 		}
 		fields = append(fields, Field{"a", 2})
 		o := New(fields...)
 		if got := o.Get("a"); got != 2 {
 			t.Errorf("pad %d: Get = %v, want the last value 2", pad, got)
 		}
-		if o.Unique(0) || !o.Unique(len(fields)-1) {
-			t.Errorf("pad %d: Unique says the first member counts", pad)
-		}
-		o.Set("a", 3)
-		if got := Plain(o).(map[string]any)["a"]; got != 3 {
-			t.Errorf("pad %d: after Set, Plain has a = %v, want 3", pad, got)
+		if len(o.Fields) != pad+1 || o.Fields[0].Key != "a" {
+			t.Errorf("pad %d: %d members (first %q), want %d, the key where it first was", pad, len(o.Fields), o.Fields[0].Key, pad+1)
 		}
 		o.Delete("a")
 		if o.Has("a") {
 			t.Errorf("pad %d: Delete left a member of the key", pad)
 		}
+	}
+}
+
+// TestFilterCollisionsAreNotDuplicates: keys of the same length and first byte pass the
+// filter and must all stay.
+func TestFilterCollisionsAreNotDuplicates(t *testing.T) {
+	o := New(Field{"ab", 1}, Field{"ac", 2}, Field{"", 3}, Field{"ad", 4}, Field{"", 5})
+	want := map[string]any{"ab": 1, "ac": 2, "": 5, "ad": 4}
+	if got := Plain(o); !reflect.DeepEqual(got, want) || len(o.Fields) != 4 {
+		t.Fatalf("%v (%d members), want %v", got, len(o.Fields), want)
 	}
 }
 
