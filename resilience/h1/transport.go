@@ -1,0 +1,441 @@
+// Package h1 is a lean HTTP/1.1 client transport for plain-HTTP subgraphs. net/http's
+// Transport gives every connection a reading and a writing goroutine and hands each request
+// between them and the caller over channels; under load that handing over costs as much CPU
+// as the request's system calls. Here the caller writes the request and reads the response
+// on its own goroutine, over a pool of keep-alive connections, and net/http parses the
+// response (http.ReadResponse), so framing (Content-Length, chunked, close) is the standard
+// library's.
+//
+// The client trace of a request's context (httptrace) hears of GotConn, WroteRequest and
+// GotFirstResponseByte.
+//
+// Requests it does not handle (https, a body of unknown length, a method other than GET
+// and POST, Expect or Upgrade headers) go to the fallback transport.
+package h1
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Transport is an http.RoundTripper. Its zero value is not usable: use New.
+type Transport struct {
+	fallback http.RoundTripper
+	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
+	// MaxIdlePerHost bounds the idle connections kept per host:port.
+	maxIdlePerHost int
+	idleTimeout    time.Duration
+
+	mu   sync.Mutex
+	idle map[string][]*conn // by host:port, most recently used last
+}
+
+// Options configure a Transport.
+type Options struct {
+	// Fallback sends what Transport does not handle (required).
+	Fallback http.RoundTripper
+	// DialTimeout bounds connecting (default 5 s).
+	DialTimeout time.Duration
+	// MaxIdlePerHost bounds the idle connections kept per host:port (default 256).
+	MaxIdlePerHost int
+	// IdleTimeout closes a connection idle for longer instead of reusing it (default 90 s).
+	IdleTimeout time.Duration
+}
+
+// New returns a transport.
+func New(o Options) *Transport {
+	if o.DialTimeout <= 0 {
+		o.DialTimeout = 5 * time.Second
+	}
+	if o.MaxIdlePerHost <= 0 {
+		o.MaxIdlePerHost = 256
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 90 * time.Second
+	}
+	d := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}
+	return &Transport{fallback: o.Fallback, dial: d.DialContext, maxIdlePerHost: o.MaxIdlePerHost,
+		idleTimeout: o.IdleTimeout, idle: map[string][]*conn{}}
+}
+
+// bufferSize is the size of each connection's read and write buffers: a subgraph request
+// usually fits, and a larger body is read straight into the caller's buffer.
+const bufferSize = 8 << 10
+
+type conn struct {
+	nc       net.Conn
+	br       *bufio.Reader
+	bw       *bufio.Writer
+	addr     string
+	lastUsed time.Time
+}
+
+// handles reports whether the request is one Transport sends itself.
+func handles(req *http.Request) bool {
+	if req.URL == nil || req.URL.Scheme != "http" || req.URL.Host == "" {
+		return false
+	}
+	if req.Method != http.MethodPost && req.Method != http.MethodGet {
+		return false
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.ContentLength < 0 {
+		return false
+	}
+	if req.Header.Get("Expect") != "" || req.Header.Get("Upgrade") != "" || req.Close {
+		return false
+	}
+	return true
+}
+
+// RoundTrip sends req. A request sent on a kept connection that the server had closed in
+// the meantime (the response ends before its first byte) is sent again once on a new
+// connection, if its body can be sent again (GetBody) or it has none.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !handles(req) {
+		return t.fallback.RoundTrip(req)
+	}
+	addr := hostPort(req)
+	for attempt := 0; ; attempt++ {
+		// A request that cannot be sent again only goes on a connection known to be open.
+		c, reused, err := t.get(req.Context(), addr, !resendable(req))
+		if err != nil {
+			closeBody(req)
+			return nil, err
+		}
+		trace := httptrace.ContextClientTrace(req.Context())
+		if trace != nil && trace.GotConn != nil {
+			info := httptrace.GotConnInfo{Conn: c.nc, Reused: reused, WasIdle: reused}
+			if reused {
+				info.IdleTime = time.Since(c.lastUsed)
+			}
+			trace.GotConn(info)
+		}
+		resp, err := t.exchange(c, req)
+		if err == nil {
+			return resp, nil
+		}
+		c.nc.Close()
+		var stale staleError
+		if attempt == 0 && reused && errors.As(err, &stale) && req.Context().Err() == nil && resendable(req) {
+			// The server closed a kept connection: it may have closed the others too (it
+			// restarted), so they go, and the request goes on a new one.
+			t.closeIdle(addr)
+			if req.Body == nil || req.Body == http.NoBody {
+				continue
+			}
+			if body, gerr := req.GetBody(); gerr == nil {
+				req = req.Clone(req.Context())
+				req.Body = body
+				continue
+			}
+		}
+		closeBody(req)
+		return nil, err
+	}
+}
+
+// resendable reports whether req can be sent a second time: it has no body, or GetBody.
+func resendable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// staleError is a failure before the response's first byte on a kept connection.
+type staleError struct{ err error }
+
+func (e staleError) Error() string { return e.err.Error() }
+func (e staleError) Unwrap() error { return e.err }
+
+func hostPort(req *http.Request) string {
+	host := req.URL.Host
+	if _, _, err := net.SplitHostPort(host); err != nil {
+		host = net.JoinHostPort(req.URL.Hostname(), "80")
+	}
+	return host
+}
+
+// exchange writes req on c and reads the response. The context's deadline bounds both, and
+// cancelling it interrupts them.
+func (t *Transport) exchange(c *conn, req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	deadline, _ := ctx.Deadline()
+	if err := c.nc.SetDeadline(deadline); err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(time.Unix(1, 0)) })
+	resp, err := t.send(c, req)
+	if err != nil {
+		stop()
+		return nil, ctxErr(ctx, err)
+	}
+	// An empty body (Content-Length: 0, 204, 304) is read to its end already.
+	resp.Body = &body{ReadCloser: resp.Body, t: t, c: c, stop: stop, keep: !resp.Close, ctx: ctx, eof: resp.ContentLength == 0}
+	return resp, nil
+}
+
+// ctxErr is err, or the context's error when the context ended it. The connection's
+// deadline is the context's, and its timeout may come a moment before the context's own
+// timer: then it waits for that timer (the deadline has passed, so it fires at once), so
+// that a caller who checks ctx.Err() after the error finds the context ended too.
+func ctxErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
+	}
+	var ne net.Error
+	if d, ok := ctx.Deadline(); ok && errors.As(err, &ne) && ne.Timeout() && !time.Now().Before(d) {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return err
+}
+
+func (t *Transport) send(c *conn, req *http.Request) (*http.Response, error) {
+	trace := httptrace.ContextClientTrace(req.Context())
+	err := writeRequest(c.bw, req)
+	if trace != nil && trace.WroteRequest != nil {
+		trace.WroteRequest(httptrace.WroteRequestInfo{Err: err})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.br.Peek(1); err != nil {
+		return nil, staleError{err}
+	}
+	if trace != nil && trace.GotFirstResponseByte != nil {
+		trace.GotFirstResponseByte()
+	}
+	for {
+		resp, err := http.ReadResponse(c.br, req)
+		if err != nil {
+			return nil, err
+		}
+		// An informational response (100 Continue, 103 Early Hints) comes before the real one.
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			resp.Body.Close()
+			continue
+		}
+		return resp, nil
+	}
+}
+
+// writeRequest writes req (its body of known length included) and flushes it.
+func writeRequest(w *bufio.Writer, req *http.Request) error {
+	uri := req.URL.RequestURI()
+	w.WriteString(req.Method)
+	w.WriteByte(' ')
+	w.WriteString(uri)
+	w.WriteString(" HTTP/1.1\r\nHost: ")
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	w.WriteString(host)
+	w.WriteString("\r\n")
+	if req.Body != nil && req.Body != http.NoBody || req.Method == http.MethodPost {
+		w.WriteString("Content-Length: ")
+		var num [20]byte
+		w.Write(strconv.AppendInt(num[:0], req.ContentLength, 10))
+		w.WriteString("\r\n")
+	}
+	if req.Header.Get("User-Agent") == "" {
+		w.WriteString("User-Agent: trellis\r\n")
+	}
+	for k, vs := range req.Header {
+		if skipHeader[k] {
+			continue
+		}
+		for _, v := range vs {
+			if !validHeader(k, v) {
+				return errors.New("h1: invalid header " + strconv.Quote(k))
+			}
+			w.WriteString(k)
+			w.WriteString(": ")
+			w.WriteString(v)
+			w.WriteString("\r\n")
+		}
+	}
+	w.WriteString("\r\n")
+	if req.Body != nil && req.Body != http.NoBody {
+		n, err := io.Copy(w, req.Body)
+		req.Body.Close()
+		if err != nil {
+			return err
+		}
+		if n != req.ContentLength {
+			return errors.New("h1: request body length differs from ContentLength")
+		}
+	}
+	return w.Flush()
+}
+
+// skipHeader are the headers writeRequest writes itself, or that must not be sent from
+// Header (framing is decided here).
+var skipHeader = map[string]bool{"Host": true, "Content-Length": true, "Transfer-Encoding": true,
+	"Connection": true, "Trailer": true}
+
+// validHeader refuses a name or value that would break the request's framing.
+func validHeader(k, v string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c <= ' ' || c == ':' || c >= 0x7f {
+			return false
+		}
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '\r' || c == '\n' || c == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// body returns the connection to the pool once the response body has been read to its end
+// and closed; a body closed early closes the connection.
+type body struct {
+	io.ReadCloser
+	t    *Transport
+	c    *conn
+	stop func() bool
+	ctx  context.Context
+	keep bool
+	eof  bool
+	done bool
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, errors.New("h1: read on a closed response body")
+	}
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	} else if err != nil {
+		err = ctxErr(b.ctx, err)
+	}
+	return n, err
+}
+
+func (b *body) Close() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	b.ReadCloser.Close()
+	interrupted := !b.stop() // the context ended: the deadline may be broken
+	if b.eof && b.keep && !interrupted && b.c.br.Buffered() == 0 && b.c.nc.SetDeadline(time.Time{}) == nil {
+		b.t.put(b.c)
+		return nil
+	}
+	return b.c.nc.Close()
+}
+
+// get returns a kept connection to addr, or a new one. With check, a kept connection is
+// first checked to be still open (a read that must find nothing to read yet).
+func (t *Transport) get(ctx context.Context, addr string, check bool) (*conn, bool, error) {
+	now := time.Now()
+	t.mu.Lock()
+	for {
+		list := t.idle[addr]
+		if len(list) == 0 {
+			break
+		}
+		c := list[len(list)-1]
+		list[len(list)-1] = nil
+		t.idle[addr] = list[:len(list)-1]
+		if now.Sub(c.lastUsed) > t.idleTimeout {
+			c.nc.Close()
+			continue
+		}
+		t.mu.Unlock()
+		if check && !c.open() {
+			c.nc.Close()
+			t.mu.Lock()
+			continue
+		}
+		return c, true, nil
+	}
+	t.mu.Unlock()
+	nc, err := t.dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, false, err
+	}
+	return &conn{nc: nc, br: bufio.NewReaderSize(nc, bufferSize), bw: bufio.NewWriterSize(nc, bufferSize), addr: addr}, false, nil
+}
+
+// open reports whether the server has neither closed c nor sent anything on it: a peek at
+// the socket that must find nothing to read yet. (A read with a deadline already past
+// would not reach the socket.)
+func (c *conn) open() bool {
+	if c.br.Buffered() > 0 {
+		return false
+	}
+	sc, ok := c.nc.(syscall.Conn)
+	if !ok {
+		return true
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	alive := false
+	err = raw.Read(func(fd uintptr) bool {
+		var b [1]byte
+		_, _, rerr := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		alive = rerr == syscall.EAGAIN || rerr == syscall.EWOULDBLOCK
+		return true // done: never wait for the socket
+	})
+	return err == nil && alive
+}
+
+func (t *Transport) closeIdle(addr string) {
+	t.mu.Lock()
+	list := t.idle[addr]
+	delete(t.idle, addr)
+	t.mu.Unlock()
+	for _, c := range list {
+		c.nc.Close()
+	}
+}
+
+func (t *Transport) put(c *conn) {
+	c.lastUsed = time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.idle[c.addr]) >= t.maxIdlePerHost {
+		c.nc.Close()
+		return
+	}
+	t.idle[c.addr] = append(t.idle[c.addr], c)
+}
+
+// CloseIdleConnections closes the kept connections, and the fallback's.
+func (t *Transport) CloseIdleConnections() {
+	t.mu.Lock()
+	idle := t.idle
+	t.idle = map[string][]*conn{}
+	t.mu.Unlock()
+	for _, list := range idle {
+		for _, c := range list {
+			c.nc.Close()
+		}
+	}
+	if ci, ok := t.fallback.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
