@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -394,16 +393,27 @@ const maxMemberBlock = 1024
 // items returns a copy of a list's items, from a block: a slice of exactly their length,
 // so that nothing written to one list reaches the next.
 func (b *boxes) items(items []any) []any {
-	n := len(items)
+	return carve(&b.listed, items, len(items), b.blockCap(cap(b.listed), maxMemberBlock, 16))
+}
+
+// carve returns a copy of items with a capacity of n, from *block: no other slice of the
+// block reaches into its capacity, so appending to it never writes over another's. A new
+// block, when the current one lacks room, has a capacity of newCap (n at least); past a
+// quarter of maxMemberBlock the copy is allocated alone.
+func carve[T any](block *[]T, items []T, n, newCap int) []T {
 	if n > maxMemberBlock/4 {
-		return slices.Clone(items)
+		out := make([]T, len(items), n)
+		copy(out, items)
+		return out
 	}
-	if cap(b.listed)-len(b.listed) < n {
-		b.listed = make([]any, 0, max(n, b.blockCap(cap(b.listed), maxMemberBlock, 16)))
+	if cap(*block)-len(*block) < n {
+		*block = make([]T, 0, max(n, newCap))
 	}
-	start := len(b.listed)
-	b.listed = append(b.listed, items...)
-	return b.listed[start : start+n : start+n]
+	start := len(*block)
+	*block = append(*block, items...)
+	out := (*block)[start : start+len(items) : start+n]
+	*block = (*block)[:start+n]
+	return out
 }
 
 // object returns a new object of a copy of fields: objects and their members come from
@@ -414,17 +424,8 @@ func (b *boxes) object(fields []tree.Field) *tree.Object {
 		b.objects = make([]tree.Object, 0, b.blockCap(cap(b.objects), maxBoxBlock, 64))
 	}
 	var members []tree.Field
-	if n := len(fields); n > 0 {
-		if n > maxMemberBlock/4 {
-			members = slices.Clone(fields)
-		} else {
-			if cap(b.members)-len(b.members) < n {
-				b.members = make([]tree.Field, 0, max(n, b.blockCap(cap(b.members), maxMemberBlock, 16)))
-			}
-			start := len(b.members)
-			b.members = append(b.members, fields...)
-			members = b.members[start : start+n : start+n]
-		}
+	if len(fields) > 0 {
+		members = carve(&b.members, fields, len(fields), b.blockCap(cap(b.members), maxMemberBlock, 16))
 	}
 	b.objects = append(b.objects, tree.Object{})
 	obj := &b.objects[len(b.objects)-1]

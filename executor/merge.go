@@ -1,8 +1,6 @@
 package executor
 
 import (
-	"slices"
-
 	"github.com/trellis-gql/trellis/executor/tree"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -55,20 +53,10 @@ func (e *execution) merge(dst, src *tree.Object) {
 // objects.
 func (e *execution) add(dst *tree.Object, fields []tree.Field) {
 	if n := len(dst.Fields) + len(fields); n > cap(dst.Fields) {
-		// Room for a few more: an entity is often merged into by several fetches.
+		// Room for a few more: an entity is often merged into by several fetches. Positions
+		// are unchanged, so an index stays right.
 		n += 2 + n/4
-		if n > maxMemberBlock/4 {
-			dst.Fields = slices.Grow(dst.Fields, len(fields))
-		} else {
-			if cap(e.members)-len(e.members) < n {
-				e.members = make([]tree.Field, 0, max(n, min(max(64, 2*cap(e.members)), maxMemberBlock)))
-			}
-			start := len(e.members)
-			e.members = append(e.members, dst.Fields...)
-			// Positions are unchanged, so an index stays right.
-			dst.Fields = e.members[start : len(e.members) : start+n]
-			e.members = e.members[:start+n]
-		}
+		dst.Fields = carve(&e.members, dst.Fields, n, min(max(64, 2*cap(e.members)), maxMemberBlock))
 	}
 	for _, f := range fields {
 		dst.Add(f.Key, f.Value)
