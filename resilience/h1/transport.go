@@ -9,6 +9,10 @@
 // The client trace of a request's context (httptrace) hears of GotConn, WroteRequest and
 // GotFirstResponseByte.
 //
+// A kept connection is reused only if a peek at its socket finds nothing to read (the
+// server neither closed it nor sent anything while it was idle). Response headers are
+// bounded by MaxHeaderBytes; a request body is never written past its ContentLength.
+//
 // Requests it does not handle (https, a body of unknown length, a method other than GET
 // and POST, Expect or Upgrade headers) go to the fallback transport.
 package h1
@@ -17,6 +21,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -25,6 +30,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Transport is an http.RoundTripper. Its zero value is not usable: use New.
@@ -73,6 +80,8 @@ const bufferSize = 8 << 10
 
 type conn struct {
 	nc       net.Conn
+	broken   bool           // writing the request failed: never kept
+	limit    *limitedReader // under br
 	br       *bufio.Reader
 	bw       *bufio.Writer
 	addr     string
@@ -87,7 +96,8 @@ func handles(req *http.Request) bool {
 	if req.Method != http.MethodPost && req.Method != http.MethodGet {
 		return false
 	}
-	if req.Body != nil && req.Body != http.NoBody && req.ContentLength < 0 {
+	// A body with a Content-Length of 0 or less is one of unknown length to net/http.
+	if req.Body != nil && req.Body != http.NoBody && req.ContentLength <= 0 {
 		return false
 	}
 	if req.Header.Get("Expect") != "" || req.Header.Get("Upgrade") != "" || req.Close {
@@ -105,8 +115,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	addr := hostPort(req)
 	for attempt := 0; ; attempt++ {
-		// A request that cannot be sent again only goes on a connection known to be open.
-		c, reused, err := t.get(req.Context(), addr, !resendable(req))
+		c, reused, err := t.get(req.Context(), addr)
 		if err != nil {
 			closeBody(req)
 			return nil, err
@@ -177,7 +186,7 @@ func (t *Transport) exchange(c *conn, req *http.Request) (*http.Response, error)
 		return nil, ctxErr(ctx, err)
 	}
 	// An empty body (Content-Length: 0, 204, 304) is read to its end already.
-	resp.Body = &body{ReadCloser: resp.Body, t: t, c: c, stop: stop, keep: !resp.Close, ctx: ctx, eof: resp.ContentLength == 0}
+	resp.Body = &body{ReadCloser: resp.Body, t: t, c: c, stop: stop, keep: !resp.Close && !c.broken, ctx: ctx, eof: resp.ContentLength == 0}
 	return resp, nil
 }
 
@@ -203,22 +212,43 @@ func (t *Transport) send(c *conn, req *http.Request) (*http.Response, error) {
 	if trace != nil && trace.WroteRequest != nil {
 		trace.WroteRequest(httptrace.WroteRequestInfo{Err: err})
 	}
-	if err != nil {
-		return nil, err
+	var writeErr *net.OpError
+	if err != nil && !errors.As(err, &writeErr) {
+		return nil, err // the request was refused before it was sent
 	}
-	if _, err := c.br.Peek(1); err != nil {
-		return nil, staleError{err}
+	if _, perr := c.br.Peek(1); perr != nil {
+		if err != nil {
+			return nil, staleError{err} // nothing came back: on a kept connection, stale
+		}
+		return nil, staleError{perr}
+	}
+	if err != nil {
+		// The server answered before it read the whole request (a 413, say): the answer
+		// counts, as with net/http, and the connection is not kept.
+		defer func() { c.broken = true }()
 	}
 	if trace != nil && trace.GotFirstResponseByte != nil {
 		trace.GotFirstResponseByte()
 	}
+	// The headers, informational responses' included, may take MaxHeaderBytes in all.
+	c.limit.left = MaxHeaderBytes + int64(c.br.Buffered())
+	defer func() { c.limit.left = -1 }()
 	for {
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
+			if c.limit.left == 0 {
+				return nil, fmt.Errorf("h1: response headers larger than %d bytes", MaxHeaderBytes)
+			}
 			return nil, err
 		}
-		// An informational response (100 Continue, 103 Early Hints) comes before the real one.
-		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+		switch {
+		case resp.StatusCode == http.StatusSwitchingProtocols:
+			// Returned as net/http does, but what follows on the connection is another
+			// protocol: it is never kept.
+			resp.Close = true
+		case resp.StatusCode >= 100 && resp.StatusCode < 200:
+			// An informational response (100 Continue, 103 Early Hints) comes before the
+			// real one.
 			resp.Body.Close()
 			continue
 		}
@@ -226,17 +256,48 @@ func (t *Transport) send(c *conn, req *http.Request) (*http.Response, error) {
 	}
 }
 
+// MaxHeaderBytes bounds the response headers (net/http's Transport allows 10 MiB).
+const MaxHeaderBytes = 1 << 20
+
+// limitedReader reads from a connection; while left is 0 or more it reads at most left
+// bytes in all, then reports the end of input.
+type limitedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return l.r.Read(p)
+	}
+	if l.left == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
 // writeRequest writes req (its body of known length included) and flushes it.
 func writeRequest(w *bufio.Writer, req *http.Request) error {
 	uri := req.URL.RequestURI()
-	w.WriteString(req.Method)
-	w.WriteByte(' ')
-	w.WriteString(uri)
-	w.WriteString(" HTTP/1.1\r\nHost: ")
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
 	}
+	if !validURI(uri) {
+		return fmt.Errorf("h1: invalid request URI %q", uri)
+	}
+	if !httpguts.ValidHostHeader(host) {
+		return fmt.Errorf("h1: invalid Host %q", host)
+	}
+	w.WriteString(req.Method)
+	w.WriteByte(' ')
+	w.WriteString(uri)
+	w.WriteString(" HTTP/1.1\r\nHost: ")
 	w.WriteString(host)
 	w.WriteString("\r\n")
 	if req.Body != nil && req.Body != http.NoBody || req.Method == http.MethodPost {
@@ -253,7 +314,7 @@ func writeRequest(w *bufio.Writer, req *http.Request) error {
 			continue
 		}
 		for _, v := range vs {
-			if !validHeader(k, v) {
+			if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
 				return errors.New("h1: invalid header " + strconv.Quote(k))
 			}
 			w.WriteString(k)
@@ -264,40 +325,39 @@ func writeRequest(w *bufio.Writer, req *http.Request) error {
 	}
 	w.WriteString("\r\n")
 	if req.Body != nil && req.Body != http.NoBody {
-		n, err := io.Copy(w, req.Body)
+		// Never more than Content-Length says: bytes past it would be read as another request.
+		n, err := io.CopyN(w, req.Body, req.ContentLength)
+		if err == nil {
+			var extra [1]byte
+			if m, _ := io.ReadFull(req.Body, extra[:]); m > 0 {
+				err = errors.New("h1: request body longer than its ContentLength")
+			}
+		} else if n < req.ContentLength {
+			err = fmt.Errorf("h1: request body shorter than its ContentLength (%d of %d bytes): %w", n, req.ContentLength, err)
+		}
 		req.Body.Close()
 		if err != nil {
 			return err
 		}
-		if n != req.ContentLength {
-			return errors.New("h1: request body length differs from ContentLength")
-		}
 	}
 	return w.Flush()
+}
+
+// validURI refuses a request target with spaces or control characters, which would break
+// the request line.
+func validURI(uri string) bool {
+	for i := 0; i < len(uri); i++ {
+		if c := uri[i]; c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return uri != ""
 }
 
 // skipHeader are the headers writeRequest writes itself, or that must not be sent from
 // Header (framing is decided here).
 var skipHeader = map[string]bool{"Host": true, "Content-Length": true, "Transfer-Encoding": true,
 	"Connection": true, "Trailer": true}
-
-// validHeader refuses a name or value that would break the request's framing.
-func validHeader(k, v string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; c <= ' ' || c == ':' || c >= 0x7f {
-			return false
-		}
-	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c == '\r' || c == '\n' || c == 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // body returns the connection to the pool once the response body has been read to its end
 // and closed; a body closed early closes the connection.
@@ -339,9 +399,11 @@ func (b *body) Close() error {
 	return b.c.nc.Close()
 }
 
-// get returns a kept connection to addr, or a new one. With check, a kept connection is
-// first checked to be still open (a read that must find nothing to read yet).
-func (t *Transport) get(ctx context.Context, addr string, check bool) (*conn, bool, error) {
+// get returns a kept connection to addr, or a new one. A kept connection is first checked
+// to be open and silent (a peek at the socket that must find nothing to read): a server that
+// closed it, or sent on it while it was idle (a response nobody asked for, which would
+// otherwise answer the next request), has it closed instead.
+func (t *Transport) get(ctx context.Context, addr string) (*conn, bool, error) {
 	now := time.Now()
 	t.mu.Lock()
 	for {
@@ -357,7 +419,7 @@ func (t *Transport) get(ctx context.Context, addr string, check bool) (*conn, bo
 			continue
 		}
 		t.mu.Unlock()
-		if check && !c.open() {
+		if !c.open() {
 			c.nc.Close()
 			t.mu.Lock()
 			continue
@@ -369,7 +431,8 @@ func (t *Transport) get(ctx context.Context, addr string, check bool) (*conn, bo
 	if err != nil {
 		return nil, false, err
 	}
-	return &conn{nc: nc, br: bufio.NewReaderSize(nc, bufferSize), bw: bufio.NewWriterSize(nc, bufferSize), addr: addr}, false, nil
+	limit := &limitedReader{r: nc, left: -1}
+	return &conn{nc: nc, limit: limit, br: bufio.NewReaderSize(limit, bufferSize), bw: bufio.NewWriterSize(nc, bufferSize), addr: addr}, false, nil
 }
 
 // open reports whether the server has neither closed c nor sent anything on it: a peek at
