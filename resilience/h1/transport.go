@@ -225,13 +225,14 @@ func (t *Transport) send(c *conn, req *http.Request) (*http.Response, error) {
 	if err != nil {
 		// The server answered before it read the whole request (a 413, say): the answer
 		// counts, as with net/http, and the connection is not kept.
-		defer func() { c.broken = true }()
+		c.broken = true
 	}
 	if trace != nil && trace.GotFirstResponseByte != nil {
 		trace.GotFirstResponseByte()
 	}
-	// The headers, informational responses' included, may take MaxHeaderBytes in all.
-	c.limit.left = MaxHeaderBytes + int64(c.br.Buffered())
+	// The headers, informational responses' included, may take MaxHeaderBytes more from
+	// the connection in all.
+	c.limit.left = MaxHeaderBytes
 	defer func() { c.limit.left = -1 }()
 	for {
 		resp, err := http.ReadResponse(c.br, req)
