@@ -44,7 +44,7 @@ func TestDemoCommand(t *testing.T) {
 			os.RemoveAll(m[1])
 		}
 	}()
-	waitHealthy(t, "http://"+addr+"/health")
+	waitHealthy(t, "http://"+addr+"/health", stderr.String)
 	get := func(method, path, body string) string {
 		req, _ := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

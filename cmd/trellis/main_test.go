@@ -163,16 +163,27 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func waitHealthy(t *testing.T, url string) {
-	for i := 0; i < 200; i++ {
+// waitHealthy waits up to 30 s (a process started while the whole suite runs under -race
+// on two cores can take far longer than its usual half second) for url to answer 200. On
+// failure it prints the last error and what logs return (the process's stderr).
+func waitHealthy(t *testing.T, url string, logs ...func() string) {
+	var last string
+	for i := 0; i < 600; i++ {
 		resp, err := http.Get(url)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
 				return
 			}
+			last = resp.Status
+		} else {
+			last = err.Error()
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("%s never answered 200", url)
+	var out strings.Builder
+	for _, l := range logs {
+		out.WriteString(l())
+	}
+	t.Fatalf("%s never answered 200 (last: %s)\n%s", url, last, out.String())
 }
