@@ -61,15 +61,14 @@ func DSN(t testing.TB) string {
 // stops autovacuum itself; another role's connection still open makes it fail (55006), and
 // it is tried again until the timeout.
 func drop(server, name string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, server)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
+	return withConn(server, func(ctx context.Context, conn *pgx.Conn) error {
+		return dropOn(ctx, conn, name)
+	})
+}
+
+func dropOn(ctx context.Context, conn *pgx.Conn, name string) error {
 	for {
-		_, err = conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		_, err := conn.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 			WHERE datname = $1 AND usename = current_user AND pid <> pg_backend_pid()`, name)
 		if err == nil {
 			_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name)
@@ -115,6 +114,14 @@ func databaseURL(server string) (name, dsn string, err error) {
 
 // exec runs one statement on the server's own database.
 func exec(server, stmt string) error {
+	return withConn(server, func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, stmt)
+		return err
+	})
+}
+
+// withConn runs fn on a connection to server, all within the timeout.
+func withConn(server string, fn func(context.Context, *pgx.Conn) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, server)
@@ -122,6 +129,5 @@ func exec(server, stmt string) error {
 		return err
 	}
 	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, stmt)
-	return err
+	return fn(ctx, conn)
 }

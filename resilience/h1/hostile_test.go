@@ -82,6 +82,16 @@ func respond(c net.Conn, body string) {
 	fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 }
 
+// answerAll answers every request on c with body, until the client closes.
+func answerAll(c net.Conn, br *bufio.Reader, body string) {
+	for {
+		if _, ok := readRequest(br); !ok {
+			return
+		}
+		respond(c, body)
+	}
+}
+
 // transports returns h1 and, as the reference, net/http's Transport.
 func transports() []struct {
 	name string
@@ -120,12 +130,8 @@ func TestUnsolicitedResponseOnIdleConnection(t *testing.T) {
 				forge, forged := make(chan struct{}), make(chan struct{})
 				s := newRawServer(t, func(n int, c net.Conn, br *bufio.Reader) {
 					if n > 0 { // a new connection: the honest answer
-						for {
-							if _, ok := readRequest(br); !ok {
-								return
-							}
-							respond(c, "second")
-						}
+						answerAll(c, br, "second")
+						return
 					}
 					if _, ok := readRequest(br); !ok {
 						return
@@ -174,12 +180,8 @@ func TestSwitchingProtocolsIsNotPooled(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newRawServer(t, func(n int, c net.Conn, br *bufio.Reader) {
 				if n > 0 {
-					for {
-						if _, ok := readRequest(br); !ok {
-							return
-						}
-						respond(c, "second")
-					}
+					answerAll(c, br, "second")
+					return
 				}
 				if _, ok := readRequest(br); !ok {
 					return
