@@ -20,7 +20,7 @@ type target struct {
 // share (a batch's parts often do) is walked once. An object whose representation cannot be
 // built (null entity, missing or null key, a type the fetch does not handle) is skipped,
 // never sent half-made. e.mu held.
-func (e *execution) representations(parts []*part, paths [][]string) {
+func (e *execution) representations(parts []*part) {
 	// The parts write into one buffer, one at a time as the walk meets their objects, and
 	// their targets go into one list, spread over the parts afterwards: one allocation
 	// (and its growth) each, not one per part.
@@ -43,6 +43,10 @@ func (e *execution) representations(parts []*part, paths [][]string) {
 		}
 		found = append(found, partTarget{i, target{obj: obj, at: at, rep: idx}})
 		reps[i].targets++
+	}
+	paths := make([][]string, len(parts))
+	for i, p := range parts {
+		paths[i] = p.path
 	}
 	w.walk(e.data, newPathTrie(paths))
 	spreadTargets(parts, reps, found)

@@ -112,25 +112,23 @@ func (p *part) byRep() map[int][]target {
 }
 
 func (e *execution) entityFetch(ctx context.Context, path []string, f *planner.Fetch) {
-	e.entityParts(ctx, f, []*part{{fetch: f, path: path, alias: "_entities", variable: f.RepresentationsVariable}}, [][]string{path})
+	e.entityParts(ctx, f, []*part{{fetch: f, path: path, alias: "_entities", variable: f.RepresentationsVariable}})
 }
 
 // batchFetch sends the entity fetches of a Batch node as one request.
 func (e *execution) batchFetch(ctx context.Context, n *planner.Node) {
 	parts := make([]*part, len(n.Nodes))
-	paths := make([][]string, len(n.Nodes))
 	for i, c := range n.Nodes {
 		parts[i] = &part{fetch: c.Node.Fetch, path: c.Path, alias: n.Fetch.Batch[i].Alias, variable: n.Fetch.Batch[i].Variable}
-		paths[i] = c.Path
 	}
-	e.entityParts(ctx, n.Fetch, parts, paths)
+	e.entityParts(ctx, n.Fetch, parts)
 }
 
 // entityParts runs one subgraph request for one or more entity fetches (f holds the
 // operation) and merges each part's entities into its objects.
-func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*part, paths [][]string) {
+func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*part) {
 	e.mu.Lock()
-	e.representations(parts, paths)
+	e.representations(parts)
 	e.mu.Unlock()
 	cached := e.lookupEntities(ctx, parts) // takes the cache hits out of the parts
 	total := 0
@@ -153,7 +151,7 @@ func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*
 	defer e.mu.Unlock()
 	e.mergeHits(cached)
 	if err != nil {
-		e.errs = append(e.errs, e.fetchFailed(f.Service, err, flattenPaths(paths))...)
+		e.errs = append(e.errs, e.fetchFailed(f.Service, err, flattenPaths(parts))...)
 		return
 	}
 	for _, p := range parts {
@@ -227,12 +225,12 @@ func rootPaths(f *planner.Fetch) [][]any {
 
 // flattenPaths are the response paths of entity fetches, "@" standing for every list item
 // (as in Apollo Router's errors); type conditions are not part of a response path.
-func flattenPaths(paths [][]string) [][]any {
+func flattenPaths(parts []*part) [][]any {
 	var out [][]any
 	seen := map[string]bool{}
-	for _, p := range paths {
+	for _, p := range parts {
 		var rp []any
-		for _, el := range p {
+		for _, el := range p.path {
 			if !strings.HasPrefix(el, "|[") {
 				rp = append(rp, el)
 			}

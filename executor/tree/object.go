@@ -169,11 +169,6 @@ func (o *Object) Add(key string, v any) {
 	}
 }
 
-// Reserve makes room for n more members without growing the slice again.
-func (o *Object) Reserve(n int) {
-	o.Fields = slices.Grow(o.Fields, n)
-}
-
 // Delete removes key's member.
 func (o *Object) Delete(key string) {
 	if !o.Has(key) {
