@@ -52,13 +52,14 @@ func (b *builder) emitWaves(op *Operation, set []*step) *Node {
 		level[s] = l
 		return l
 	}
-	var waves [][]*step
+	last := 0
 	for _, s := range set {
-		l := depth(s)
-		for len(waves) <= l {
-			waves = append(waves, nil)
-		}
-		waves[l] = append(waves[l], s)
+		last = max(last, depth(s))
+	}
+	joinLaterBatches(set, level, last)
+	waves := make([][]*step, last+1)
+	for _, s := range set {
+		waves[level[s]] = append(waves[level[s]], s)
 	}
 	var seq []*Node
 	for _, wave := range waves {
@@ -69,6 +70,46 @@ func (b *builder) emitWaves(op *Operation, set []*step) *Node {
 		seq = append(seq, wrap(KindParallel, par))
 	}
 	return wrap(KindSequence, seq)
+}
+
+// joinLaterBatches moves an entity step that would be its subgraph's only request in its
+// wave into a later wave that already sends entity fetches to that subgraph, when no step
+// that needs it runs before then: it rides in that wave's Batch, so the plan makes one
+// subgraph request fewer and has no more waves. The earliest such wave is taken. In the
+// benchmark query, inventory's fetch for topProducts joins the last wave's inventory
+// Batch: 6 requests instead of 7.
+func joinLaterBatches(set []*step, level map[*step]int, last int) {
+	type sending struct {
+		wave  int
+		graph string
+	}
+	sends := map[sending]int{}
+	needers := map[*step][]*step{}
+	for _, s := range set {
+		if !s.root {
+			sends[sending{level[s], s.graph}]++
+		}
+		for d := range s.deps {
+			needers[d] = append(needers[d], s)
+		}
+	}
+	for _, s := range set {
+		if s.root || sends[sending{level[s], s.graph}] > 1 {
+			continue
+		}
+		latest := last
+		for _, n := range needers[s] {
+			latest = min(latest, level[n]-1)
+		}
+		for w := level[s] + 1; w <= latest; w++ {
+			if sends[sending{w, s.graph}] > 0 {
+				sends[sending{level[s], s.graph}]--
+				sends[sending{w, s.graph}]++
+				level[s] = w
+				break
+			}
+		}
+	}
 }
 
 // bySubgraph groups a wave's steps: root fetches alone, entity fetches per subgraph, in

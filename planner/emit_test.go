@@ -16,18 +16,7 @@ func TestEmitJoinsBranches(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &builder{sg: sg, tree: true}
-	mk := func(graph string, root bool, deps ...*step) *step {
-		s := &step{id: len(b.steps), graph: graph, root: root, path: []string{"x"}, sel: &fset{}, deps: map[*step]bool{}}
-		if root {
-			s.path = nil
-		}
-		s.sel.field("id", "id", nil)
-		for _, d := range deps {
-			s.deps[d] = true
-		}
-		b.steps = append(b.steps, s)
-		return s
-	}
+	mk := stepMaker(b)
 	a := mk("a", true)
 	c := mk("c", true)
 	mk("b", false, a)
@@ -65,6 +54,69 @@ func TestEmitBatchesAWave(t *testing.T) {
 	want := "query($r0:[_Any!]!,$r1:[_Any!]!){_e0:_entities(representations:$r0){... on User{name}} _e1:_entities(representations:$r1){... on User{name}}}"
 	if batch.Fetch.Operation != want {
 		t.Errorf("batched operation\n got %s\nwant %s", batch.Fetch.Operation, want)
+	}
+}
+
+// TestEmitJoinsALaterBatch: an entity fetch that would be its subgraph's only request in its
+// wave rides in a later wave's Batch to that subgraph, unless a step that needs it runs
+// before that wave or its own wave already batches that subgraph.
+func TestEmitJoinsALaterBatch(t *testing.T) {
+	sg, err := supergraph.Load("examples/supergraph.graphql", examples.Supergraph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		build func(mk func(string, bool, ...*step) *step)
+		want  string
+	}{
+		{"joins", func(mk func(string, bool, ...*step) *step) {
+			a := mk("a", true)
+			mk("inv", false, a)
+			p := mk("prod", false, mk("rev", false, a))
+			mk("inv", false, p)
+		}, "Sequence a Flatten rev Flatten prod Batch Flatten inv Flatten inv "},
+		{"needed before", func(mk func(string, bool, ...*step) *step) {
+			a := mk("a", true)
+			mk("x", false, mk("inv", false, a))
+			p := mk("prod", false, mk("rev", false, a))
+			mk("inv", false, p)
+		}, "Sequence a Parallel Flatten inv Flatten rev Parallel Flatten x Flatten prod Flatten inv "},
+		{"already batched", func(mk func(string, bool, ...*step) *step) {
+			a := mk("a", true)
+			mk("inv", false, a)
+			mk("inv", false, a)
+			p := mk("prod", false, mk("rev", false, a))
+			mk("inv", false, p)
+		}, "Sequence a Parallel Batch Flatten inv Flatten inv Flatten rev Flatten prod Flatten inv "},
+		{"no later batch", func(mk func(string, bool, ...*step) *step) {
+			a := mk("a", true)
+			mk("inv", false, a)
+			mk("prod", false, mk("rev", false, a))
+		}, "Sequence a Parallel Flatten inv Flatten rev Flatten prod "},
+	}
+	for _, c := range cases {
+		b := &builder{sg: sg}
+		c.build(stepMaker(b))
+		if got := emitted(b); got != c.want {
+			t.Errorf("%s: emitted\n %q\nwant\n %q", c.name, got, c.want)
+		}
+	}
+}
+
+// stepMaker returns a function that adds a step to b: one field, on path "x" unless root.
+func stepMaker(b *builder) func(graph string, root bool, deps ...*step) *step {
+	return func(graph string, root bool, deps ...*step) *step {
+		s := &step{id: len(b.steps), graph: graph, root: root, path: []string{"x"}, sel: &fset{}, deps: map[*step]bool{}}
+		if root {
+			s.path = nil
+		}
+		s.sel.field("id", "id", nil)
+		for _, d := range deps {
+			s.deps[d] = true
+		}
+		b.steps = append(b.steps, s)
+		return s
 	}
 }
 
