@@ -19,7 +19,13 @@ import (
 // the tree keeps it alive. It is several times cheaper than encoding/json into any, which
 // spends most of its time in reflection.
 func decodeJSON(raw []byte) (any, error) {
-	d := &decoder{raw: raw}
+	return decodeIn(raw, &boxes{})
+}
+
+// decodeIn is decodeJSON with the values in b's blocks.
+func decodeIn(raw []byte, b *boxes) (any, error) {
+	d := &decoder{raw: raw, boxes: b, stack: b.stack, fields: b.fields}
+	defer func() { b.stack, b.fields = d.stack[:0], d.fields[:0] }()
 	d.space()
 	v, err := d.value(0)
 	if err != nil {
@@ -45,7 +51,7 @@ type decoder struct {
 	values int
 	stack  []any        // the items of the arrays being read
 	fields []tree.Field // the members of the objects being read
-	boxes  boxes
+	boxes  *boxes
 }
 
 var errUnexpectedEnd = errors.New("unexpected end of JSON input")
@@ -350,18 +356,45 @@ func (d *decoder) digits() int {
 // boxes turns strings, numbers and lists into interface values without an allocation each.
 // Converting a string to any copies its header to the heap: 16 bytes, one allocation per
 // string of the response (most of its values). boxes keeps the headers in blocks instead
-// and points the interface values at them. A block's elements are never written again once
-// handed out, as the runtime expects of what an interface value points to.
+// and points the interface values at them. A block's elements are not written again while
+// the values handed out are in use, as the runtime expects of what an interface value
+// points to: only once the execution is over, when its arena is reset for the next one.
 type boxes struct {
-	strings []string
-	numbers []json.Number
-	lists   [][]any
-	objects []tree.Object
-	members []tree.Field
-	listed  []any // the items of lists
+	strings blocks[string]
+	numbers blocks[json.Number]
+	lists   blocks[[]any]
+	objects blocks[tree.Object]
+	members blocks[tree.Field]
+	listed  blocks[any] // the items of lists
 	// left is the size of the input still to decode: a new block is no bigger than it
 	// could need, so the last block of a body is not mostly empty.
 	left int
+	// stack and fields are the decoder's: the items of the arrays and the members of the
+	// objects being read.
+	stack  []any
+	fields []tree.Field
+	// held is the size of the last body decoded into the boxes (see arena.box).
+	held int
+}
+
+// reset empties the blocks for another body, of another execution.
+func (b *boxes) reset() {
+	b.strings.reset()
+	b.numbers.reset()
+	b.lists.reset()
+	b.objects.reset()
+	b.members.reset()
+	b.listed.reset()
+	clear(b.stack[:cap(b.stack)])
+	clear(b.fields[:cap(b.fields)])
+	b.stack, b.fields = b.stack[:0], b.fields[:0]
+}
+
+// size is the memory the boxes hold, in bytes.
+func (b *boxes) size() int {
+	return b.strings.size() + b.numbers.size() + b.lists.size() + b.objects.size() +
+		b.members.size() + b.listed.size() +
+		cap(b.stack)*int(unsafe.Sizeof(any(nil))) + cap(b.fields)*int(unsafe.Sizeof(tree.Field{}))
 }
 
 // maxBoxBlock bounds the values per block; blocks start small and double up to it, so
@@ -375,15 +408,15 @@ func (b *boxes) blockCap(was, max, bytesPer int) int {
 }
 
 func (b *boxes) string(s string) any {
-	return boxIn(&b.strings, s, stringType, b.blockCap(cap(b.strings), maxBoxBlock, 16))
+	return boxIn(&b.strings, s, stringType, maxBoxBlock, b.left/16)
 }
 
 func (b *boxes) number(n json.Number) any {
-	return boxIn(&b.numbers, n, numberType, b.blockCap(cap(b.numbers), maxBoxBlock, 16))
+	return boxIn(&b.numbers, n, numberType, maxBoxBlock, b.left/16)
 }
 
 func (b *boxes) list(l []any) any {
-	return boxIn(&b.lists, l, listType, b.blockCap(cap(b.lists), maxBoxBlock, 64))
+	return boxIn(&b.lists, l, listType, maxBoxBlock, b.left/64)
 }
 
 // maxMemberBlock bounds the members per block of object members, and the items per block
@@ -393,26 +426,24 @@ const maxMemberBlock = 1024
 // items returns a copy of a list's items, from a block: a slice of exactly their length,
 // so that nothing written to one list reaches the next.
 func (b *boxes) items(items []any) []any {
-	return carve(&b.listed, items, len(items), b.blockCap(cap(b.listed), maxMemberBlock, 16))
+	return carve(&b.listed, items, len(items), b.blockCap(cap(b.listed.cur), maxMemberBlock, 16))
 }
 
-// carve returns a copy of items with a capacity of n, from *block: no other slice of the
-// block reaches into its capacity, so appending to it never writes over another's. A new
-// block, when the current one lacks room, has a capacity of newCap (n at least); past a
-// quarter of maxMemberBlock the copy is allocated alone.
-func carve[T any](block *[]T, items []T, n, newCap int) []T {
+// carve returns a copy of items with a capacity of n, from bl: no other slice of the block
+// reaches into its capacity, so appending to it never writes over another's. A new block,
+// when the current one lacks room, has a capacity of newCap (n at least); past a quarter of
+// maxMemberBlock the copy is allocated alone.
+func carve[T any](bl *blocks[T], items []T, n, newCap int) []T {
 	if n > maxMemberBlock/4 {
 		out := make([]T, len(items), n)
 		copy(out, items)
 		return out
 	}
-	if cap(*block)-len(*block) < n {
-		*block = make([]T, 0, max(n, newCap))
-	}
-	start := len(*block)
-	*block = append(*block, items...)
-	out := (*block)[start : start+len(items) : start+n]
-	*block = (*block)[:start+n]
+	bl.room(n, newCap)
+	start := len(bl.cur)
+	bl.cur = append(bl.cur, items...)
+	out := bl.cur[start : start+len(items) : start+n]
+	bl.cur = bl.cur[:start+n]
 	return out
 }
 
@@ -420,29 +451,28 @@ func carve[T any](block *[]T, items []T, n, newCap int) []T {
 // blocks too. An object's members are a slice of exactly their length, so adding one to it
 // later moves them out of the block instead of overwriting the next object's.
 func (b *boxes) object(fields []tree.Field) *tree.Object {
-	if len(b.objects) == cap(b.objects) {
-		b.objects = make([]tree.Object, 0, b.blockCap(cap(b.objects), maxBoxBlock, 64))
-	}
+	b.objects.room(1, b.blockCap(cap(b.objects.cur), maxBoxBlock, 64))
 	var members []tree.Field
 	if len(fields) > 0 {
-		members = carve(&b.members, fields, len(fields), b.blockCap(cap(b.members), maxMemberBlock, 16))
+		members = carve(&b.members, fields, len(fields), b.blockCap(cap(b.members.cur), maxMemberBlock, 16))
 	}
-	b.objects = append(b.objects, tree.Object{})
-	obj := &b.objects[len(b.objects)-1]
+	b.objects.cur = append(b.objects.cur, tree.Object{})
+	obj := &b.objects.cur[len(b.objects.cur)-1]
 	obj.Init(members)
 	return obj
 }
 
-// boxIn stores v in the current block of *block and returns an interface value of dynamic
-// type typ (v's type) pointing at it.
-func boxIn[T any](block *[]T, v T, typ unsafe.Pointer, newCap int) any {
-	if len(*block) == cap(*block) {
-		*block = make([]T, 0, newCap)
+// boxIn stores v in the current block of bl and returns an interface value of dynamic type
+// typ (v's type) pointing at it. A new block has room for double the last one's values, at
+// most max, and at most fit more.
+func boxIn[T any](bl *blocks[T], v T, typ unsafe.Pointer, max, fit int) any {
+	if len(bl.cur) == cap(bl.cur) {
+		bl.room(1, min(2*cap(bl.cur), max, fit)+8)
 	}
-	*block = append(*block, v)
+	bl.cur = append(bl.cur, v)
 	var out any
 	e := (*eface)(unsafe.Pointer(&out))
-	e.typ, e.data = typ, unsafe.Pointer(&(*block)[len(*block)-1])
+	e.typ, e.data = typ, unsafe.Pointer(&bl.cur[len(bl.cur)-1])
 	return out
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -68,7 +67,7 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 		hr.out.Add(service, resp.Header)
 	}
 	limit := e.g.cfg.MaxSubgraphResponseBytes
-	raw, err := readBody(resp, limit)
+	raw, err := e.arena.readBody(resp, limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading response: %w", err)
 	}
@@ -76,7 +75,7 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	if int64(len(raw)) > limit {
 		return nil, fmt.Errorf("response larger than %d bytes", limit)
 	}
-	out, decodeErr := parseResponse(raw)
+	out, decodeErr := parseResponse(raw, e.arena.box(len(raw)))
 	switch {
 	case decodeErr != nil && resp.StatusCode/100 != 2:
 		return nil, fmt.Errorf("HTTP %d: %s", resp.StatusCode, snippet(raw))
@@ -90,10 +89,10 @@ func (e *execution) send(ctx context.Context, service string, body []byte, idemp
 	return out, nil
 }
 
-// parseResponse decodes a GraphQL response body: "data" must be an object or null, "errors"
-// a list of objects.
-func parseResponse(raw []byte) (*subgraphResponse, error) {
-	v, err := decodeJSON(raw)
+// parseResponse decodes a GraphQL response body into b: "data" must be an object or null,
+// "errors" a list of objects.
+func parseResponse(raw []byte, b *boxes) (*subgraphResponse, error) {
+	v, err := decodeIn(raw, b)
 	if err != nil {
 		return nil, err
 	}
@@ -112,18 +111,43 @@ func parseResponse(raw []byte) (*subgraphResponse, error) {
 	switch list := top.Get("errors").(type) {
 	case []any:
 		// Errors are few and copied into the client's response: as maps they are simpler.
+		// Their strings are copied out of the body, which the arena reuses once the
+		// execution is over: an error may be logged or kept longer than the tree.
 		for _, e := range list {
 			m, ok := e.(*tree.Object)
 			if !ok {
 				return nil, errors.New(`"errors" holds a value that is not an object`)
 			}
-			out.Errors = append(out.Errors, tree.Plain(m).(map[string]any))
+			out.Errors = append(out.Errors, owned(tree.Plain(m)).(map[string]any))
 		}
 	case nil:
 	default:
 		return nil, errors.New(`"errors" is not a list`)
 	}
 	return out, nil
+}
+
+// owned returns v, a plain value (see tree.Plain), with its own copy of every string and
+// number: nothing of it points into a body.
+func owned(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, x := range v {
+			m[strings.Clone(k)] = owned(x)
+		}
+		return m
+	case []any:
+		for i, x := range v {
+			v[i] = owned(x) // Plain made the list: it is v's own
+		}
+		return v
+	case string:
+		return strings.Clone(v)
+	case json.Number:
+		return json.Number(strings.Clone(string(v)))
+	}
+	return v
 }
 
 func snippet(raw []byte) string {
@@ -207,17 +231,4 @@ func (e *execution) entityErrors(service string, se map[string]any, parts []*par
 		out = append(out, subgraphError(service, se, nil))
 	}
 	return out
-}
-
-// readBody reads at most limit+1 bytes of a response body, in one allocation when the
-// response declares its length.
-func readBody(resp *http.Response, limit int64) ([]byte, error) {
-	if n := resp.ContentLength; n >= 0 && n <= limit {
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, buf); err != nil {
-			return nil, err
-		}
-		return buf, nil
-	}
-	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
 }

@@ -238,9 +238,18 @@ func (g *Gateway) execute(ctx context.Context, x *admitted, plan *planner.Plan, 
 func (g *Gateway) executePlan(ctx context.Context, x *admitted, plan *planner.Plan, withPlan bool) (body []byte, failed bool) {
 	ctx, cancel := context.WithTimeout(ctx, g.cfg.RequestTimeout)
 	defer cancel()
+	e := &execution{g: g, st: x.st, vars: x.prepared.vars, data: &tree.Object{}, errs: slices.Clone(x.errs),
+		mutation: x.op.Kind == ast.Mutation, arena: getArena()}
+	body, failed = g.answer(ctx, e, x, plan, withPlan)
+	// The body holds all the response needs of the tree. Only on a normal return: after a
+	// panic, fetches of a Parallel may still be using the arena, and the collector gets it.
+	e.arena.release()
+	return body, failed
+}
+
+// answer runs the plan in e and writes the response body.
+func (g *Gateway) answer(ctx context.Context, e *execution, x *admitted, plan *planner.Plan, withPlan bool) (body []byte, failed bool) {
 	p := &x.prepared
-	e := &execution{g: g, st: x.st, vars: p.vars, data: &tree.Object{}, errs: slices.Clone(x.errs),
-		mutation: x.op.Kind == ast.Mutation}
 	e.run(ctx, plan.Node)
 	if ctx.Err() != nil {
 		e.errs = append(e.errs, newError(CodeTimeout, fmt.Sprintf("the operation did not finish within %s", g.cfg.RequestTimeout)))

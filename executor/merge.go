@@ -56,7 +56,7 @@ func (e *execution) add(dst *tree.Object, fields []tree.Field) {
 		// Room for a few more: an entity is often merged into by several fetches. Positions
 		// are unchanged, so an index stays right.
 		n += 2 + n/4
-		dst.Fields = carve(&e.members, dst.Fields, n, min(max(64, 2*cap(e.members)), maxMemberBlock))
+		dst.Fields = carve(&e.arena.members, dst.Fields, n, min(max(64, 2*cap(e.arena.members.cur)), maxMemberBlock))
 	}
 	for _, f := range fields {
 		dst.Add(f.Key, f.Value)

@@ -17,7 +17,7 @@ func TestMergeGrowsObjectsApart(t *testing.T) {
 	}
 	objs := v.([]any)
 	first, second, third := objs[0].(*tree.Object), objs[1].(*tree.Object), objs[2].(*tree.Object)
-	e := &execution{}
+	e := &execution{arena: &arena{}}
 	merge := func(dst *tree.Object, src string) {
 		s, err := decodeJSON([]byte(src))
 		if err != nil {
@@ -45,7 +45,7 @@ func TestMergeGrowsObjectsApart(t *testing.T) {
 func TestMergeDeepAndLists(t *testing.T) {
 	dst, _ := decodeJSON([]byte(`{"o":{"a":1},"l":[{"a":1},{"a":2}],"m":[1]}`))
 	src, _ := decodeJSON([]byte(`{"o":{"b":2},"l":[{"b":1},{"b":2}],"m":[1,2]}`))
-	e := &execution{}
+	e := &execution{arena: &arena{}}
 	e.merge(dst.(*tree.Object), src.(*tree.Object))
 	got, _ := tree.Plain(dst).(map[string]any)
 	want, _ := stdDecode([]byte(`{"o":{"a":1,"b":2},"l":[{"a":1,"b":1},{"a":2,"b":2}],"m":[1,2]}`))

@@ -27,7 +27,7 @@ func TestMergeManyNewMembers(t *testing.T) {
 		{"entity, 150, after a small merge", `{"__typename":"Product","upc":"1"}`, 150, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			e := &execution{}
+			e := &execution{arena: &arena{}}
 			if c.warmedUp {
 				small, _ := decodeJSON([]byte(`{"a":1}`))
 				e.merge(small.(*tree.Object), tree.New(tree.Field{Key: "b", Value: 2}))
@@ -104,7 +104,7 @@ func TestMergeDuplicateKeys(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dst, _ := decodeJSON([]byte(c.dst))
 			src, _ := decodeJSON([]byte(c.src))
-			e := &execution{}
+			e := &execution{arena: &arena{}}
 			e.merge(dst.(*tree.Object), src.(*tree.Object))
 			want, _ := stdDecode([]byte(c.dst))
 			s, _ := stdDecode([]byte(c.src))

@@ -27,7 +27,10 @@ type execution struct {
 	indices []int32
 	// adding and members serve merge: the members it is about to add, and a block to move
 	// objects' members to when they grow.
-	adding, members []tree.Field
+	adding []tree.Field
+	// arena holds the subgraph responses' bodies and decoded values, and the blocks merge
+	// moves grown objects' members to, for the next execution once this one is over.
+	arena *arena
 	// received counts the subgraph response bytes: the response is presized from it.
 	received atomic.Int64
 	// mutation is set for a mutation: its entity fetches neither read nor write the entity
@@ -48,6 +51,7 @@ func (e *execution) run(ctx context.Context, n *planner.Node) {
 		// The last child runs on this goroutine, which would otherwise only wait: one
 		// goroutine (and one wake-up) less per Parallel.
 		var wg sync.WaitGroup
+		defer wg.Wait() // also when the last child panics: the others use the execution
 		last := len(n.Nodes) - 1
 		for _, c := range n.Nodes[:max(last, 0)] {
 			wg.Go(func() { e.run(ctx, c) })
@@ -55,7 +59,6 @@ func (e *execution) run(ctx context.Context, n *planner.Node) {
 		if last >= 0 {
 			e.run(ctx, n.Nodes[last])
 		}
-		wg.Wait()
 	case planner.KindFetch:
 		e.rootFetch(ctx, n.Fetch)
 	case planner.KindFlatten:

@@ -1,0 +1,89 @@
+package executor
+
+import (
+	"fmt"
+	"testing"
+	"unsafe"
+
+	"github.com/trellis-gql/trellis/executor/tree"
+)
+
+// TestArenaReusesWhatItHandedOut: after a reset, the arena hands out the same bodies and
+// blocks again, emptied: nothing of the last execution is reachable from them.
+func TestArenaReusesWhatItHandedOut(t *testing.T) {
+	a := &arena{}
+	raw := a.body(64)
+	copy(raw, `{"data":{"a":[{"b":"x","c":1}],"d":"y"}}`)
+	raw = raw[:len(`{"data":{"a":[{"b":"x","c":1}],"d":"y"}}`)]
+	b := a.box(0)
+	if _, err := parseResponse(raw, b); err != nil {
+		t.Fatal(err)
+	}
+	grown := tree.New(tree.Field{Key: "k", Value: 1})
+	e := &execution{arena: a}
+	e.add(grown, []tree.Field{{Key: "l", Value: 2}})
+	objects, members := b.objects.cur[:cap(b.objects.cur)], b.members.cur[:cap(b.members.cur)]
+	merged := a.members.cur[:cap(a.members.cur)]
+
+	size := a.reset()
+	if size < 64 {
+		t.Fatalf("reset reports %d bytes held, want at least the 64 of the body", size)
+	}
+	for i, o := range objects {
+		if o.Fields != nil {
+			t.Fatalf("object %d of the block still has members after reset: %v", i, o.Fields)
+		}
+	}
+	for i, f := range append(members, merged...) {
+		if f != (tree.Field{}) {
+			t.Fatalf("member %d of a block still set after reset: %+v", i, f)
+		}
+	}
+	if again := a.body(10); unsafe.SliceData(again) != unsafe.SliceData(raw) {
+		t.Error("the body buffer was not reused")
+	}
+	if again := a.box(0); again != b {
+		t.Error("the boxes were not reused")
+	}
+	if _, err := decodeIn([]byte(`{"x":{"y":"z"}}`), b); err != nil {
+		t.Fatal(err)
+	}
+	if unsafe.SliceData(b.objects.cur) != unsafe.SliceData(objects) {
+		t.Error("the objects block was not reused")
+	}
+}
+
+// TestArenaHandsOutLargeBodies: a body larger than every free buffer gets a new one.
+func TestArenaHandsOutLargeBodies(t *testing.T) {
+	a := &arena{}
+	a.body(8)
+	a.reset()
+	if got := a.body(100); len(got) != 100 {
+		t.Fatalf("body(100) has length %d", len(got))
+	}
+	if len(a.free) != 1 {
+		t.Fatalf("the small buffer should stay free, %d free", len(a.free))
+	}
+}
+
+// TestSubgraphErrorsOutliveTheArena: a subgraph's errors are copied out of its body, so they
+// stay as they were when the arena reuses the body for another response.
+func TestSubgraphErrorsOutliveTheArena(t *testing.T) {
+	a := &arena{}
+	const text = `{"errors":[{"message":"boom","path":["a",0],"extensions":{"code":"X","n":12,"list":["y"]}}],"data":null}`
+	raw := a.body(len(text))
+	copy(raw, text)
+	resp, err := parseResponse(raw, a.box(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprint(resp.Errors)
+	a.reset()
+	other := a.body(len(text))
+	for i := range other {
+		other[i] = '#'
+	}
+	if got := fmt.Sprint(resp.Errors); got != want {
+		t.Fatalf("errors changed with the body's memory:\n got %s\nwant %s", got, want)
+	}
+}
