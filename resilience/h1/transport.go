@@ -26,6 +26,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -74,16 +75,26 @@ func New(o Options) *Transport {
 		idleTimeout: o.IdleTimeout, idle: map[string][]*conn{}}
 }
 
-// bufferSize is the size of each connection's read and write buffers: a subgraph request
-// usually fits, and a larger body is read straight into the caller's buffer.
+// bufferSize is the size of each connection's read buffer: a response's head usually fits,
+// and a larger body is read straight into the caller's buffer. Requests are written from
+// pooled buffers instead of one per connection: a gateway keeps hundreds of connections,
+// and only those writing at the moment need one.
 const bufferSize = 8 << 10
+
+// requests holds buffers for writing requests; one of more than maxPooledRequest bytes is
+// left to the collector.
+var requests sync.Pool
+
+const maxPooledRequest = 256 << 10
+
+// maxBufferedBody is the largest request body Transport sends itself.
+const maxBufferedBody = 8 << 20
 
 type conn struct {
 	nc       net.Conn
 	broken   bool           // writing the request failed: never kept
 	limit    *limitedReader // under br
 	br       *bufio.Reader
-	bw       *bufio.Writer
 	addr     string
 	lastUsed time.Time
 }
@@ -96,8 +107,9 @@ func handles(req *http.Request) bool {
 	if req.Method != http.MethodPost && req.Method != http.MethodGet {
 		return false
 	}
-	// A body with a Content-Length of 0 or less is one of unknown length to net/http.
-	if req.Body != nil && req.Body != http.NoBody && req.ContentLength <= 0 {
+	// A body with a Content-Length of 0 or less is one of unknown length to net/http. A
+	// large one is streamed by net/http rather than written from one buffer.
+	if req.Body != nil && req.Body != http.NoBody && (req.ContentLength <= 0 || req.ContentLength > maxBufferedBody) {
 		return false
 	}
 	if req.Header.Get("Expect") != "" || req.Header.Get("Upgrade") != "" || req.Close {
@@ -208,7 +220,7 @@ func ctxErr(ctx context.Context, err error) error {
 
 func (t *Transport) send(c *conn, req *http.Request) (*http.Response, error) {
 	trace := httptrace.ContextClientTrace(req.Context())
-	err := writeRequest(c.bw, req)
+	err := writeRequest(c.nc, req)
 	if trace != nil && trace.WroteRequest != nil {
 		trace.WroteRequest(httptrace.WroteRequestInfo{Err: err})
 	}
@@ -282,8 +294,8 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// writeRequest writes req (its body of known length included) and flushes it.
-func writeRequest(w *bufio.Writer, req *http.Request) error {
+// writeRequest writes req (its body of known length included) to w in one write.
+func writeRequest(w io.Writer, req *http.Request) error {
 	uri := req.URL.RequestURI()
 	host := req.Host
 	if host == "" {
@@ -295,20 +307,39 @@ func writeRequest(w *bufio.Writer, req *http.Request) error {
 	if !httpguts.ValidHostHeader(host) {
 		return fmt.Errorf("h1: invalid Host %q", host)
 	}
-	w.WriteString(req.Method)
-	w.WriteByte(' ')
-	w.WriteString(uri)
-	w.WriteString(" HTTP/1.1\r\nHost: ")
-	w.WriteString(host)
-	w.WriteString("\r\n")
+	bp, _ := requests.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	defer func() {
+		if cap(*bp) <= maxPooledRequest {
+			requests.Put(bp)
+		}
+	}()
+	b, err := appendRequest((*bp)[:0], req, uri, host)
+	*bp = b
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// appendRequest appends req's head and body to b.
+func appendRequest(b []byte, req *http.Request, uri, host string) ([]byte, error) {
+	b = append(b, req.Method...)
+	b = append(b, ' ')
+	b = append(b, uri...)
+	b = append(b, " HTTP/1.1\r\nHost: "...)
+	b = append(b, host...)
+	b = append(b, "\r\n"...)
 	if req.Body != nil && req.Body != http.NoBody || req.Method == http.MethodPost {
-		w.WriteString("Content-Length: ")
-		var num [20]byte
-		w.Write(strconv.AppendInt(num[:0], req.ContentLength, 10))
-		w.WriteString("\r\n")
+		b = append(b, "Content-Length: "...)
+		b = strconv.AppendInt(b, req.ContentLength, 10)
+		b = append(b, "\r\n"...)
 	}
 	if req.Header.Get("User-Agent") == "" {
-		w.WriteString("User-Agent: trellis\r\n")
+		b = append(b, "User-Agent: trellis\r\n"...)
 	}
 	for k, vs := range req.Header {
 		if skipHeader[k] {
@@ -316,32 +347,31 @@ func writeRequest(w *bufio.Writer, req *http.Request) error {
 		}
 		for _, v := range vs {
 			if !httpguts.ValidHeaderFieldName(k) || !httpguts.ValidHeaderFieldValue(v) {
-				return errors.New("h1: invalid header " + strconv.Quote(k))
+				return b, errors.New("h1: invalid header " + strconv.Quote(k))
 			}
-			w.WriteString(k)
-			w.WriteString(": ")
-			w.WriteString(v)
-			w.WriteString("\r\n")
+			b = append(b, k...)
+			b = append(b, ": "...)
+			b = append(b, v...)
+			b = append(b, "\r\n"...)
 		}
 	}
-	w.WriteString("\r\n")
-	if req.Body != nil && req.Body != http.NoBody {
-		// Never more than Content-Length says: bytes past it would be read as another request.
-		n, err := io.CopyN(w, req.Body, req.ContentLength)
-		if err == nil {
-			var extra [1]byte
-			if m, _ := io.ReadFull(req.Body, extra[:]); m > 0 {
-				err = errors.New("h1: request body longer than its ContentLength")
-			}
-		} else if n < req.ContentLength {
-			err = fmt.Errorf("h1: request body shorter than its ContentLength (%d of %d bytes): %w", n, req.ContentLength, err)
-		}
-		req.Body.Close()
-		if err != nil {
-			return err
-		}
+	b = append(b, "\r\n"...)
+	if req.Body == nil || req.Body == http.NoBody {
+		return b, nil
 	}
-	return w.Flush()
+	defer req.Body.Close()
+	// Never more than Content-Length says: bytes past it would be read as another request.
+	head := len(b)
+	b = slices.Grow(b, int(req.ContentLength))[:head+int(req.ContentLength)]
+	n, err := io.ReadFull(req.Body, b[head:])
+	if err != nil {
+		return b, fmt.Errorf("h1: request body shorter than its ContentLength (%d of %d bytes): %w", n, req.ContentLength, err)
+	}
+	var extra [1]byte
+	if m, _ := io.ReadFull(req.Body, extra[:]); m > 0 {
+		return b, errors.New("h1: request body longer than its ContentLength")
+	}
+	return b, nil
 }
 
 // validURI refuses a request target with spaces or control characters, which would break
@@ -433,7 +463,7 @@ func (t *Transport) get(ctx context.Context, addr string) (*conn, bool, error) {
 		return nil, false, err
 	}
 	limit := &limitedReader{r: nc, left: -1}
-	return &conn{nc: nc, limit: limit, br: bufio.NewReaderSize(limit, bufferSize), bw: bufio.NewWriterSize(nc, bufferSize), addr: addr}, false, nil
+	return &conn{nc: nc, limit: limit, br: bufio.NewReaderSize(limit, bufferSize), addr: addr}, false, nil
 }
 
 // open reports whether the server has neither closed c nor sent anything on it: a peek at

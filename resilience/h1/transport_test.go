@@ -242,13 +242,18 @@ func TestFallbackAndRefusals(t *testing.T) {
 			return r
 		},
 		func() *http.Request { r, _ := http.NewRequest(http.MethodPut, "http://example.test/", nil); return r },
+		func() *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, "http://example.test/", io.NopCloser(strings.NewReader("{}")))
+			r.ContentLength = maxBufferedBody + 1 // streamed by net/http, not buffered whole
+			return r
+		},
 	} {
 		if _, err := tr.RoundTrip(mk()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := fb.used.Load(); n != 3 {
-		t.Fatalf("fallback used %d times, want 3", n)
+	if n := fb.used.Load(); n != 4 {
+		t.Fatalf("fallback used %d times, want 4", n)
 	}
 	s := newServer(t, echo)
 	req, _ := http.NewRequest(http.MethodPost, s.URL, strings.NewReader("{}"))
