@@ -30,6 +30,7 @@ Run "trellis COMMAND --help" for a command's flags.
 `
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
