@@ -61,8 +61,10 @@ func (p *projector) object(sel *planner.SelectionSet, obj *tree.Object, typename
 			if i > 0 {
 				p.buf = append(p.buf, ',')
 			}
-			p.buf = appendString(p.buf, f.ResponseKey())
-			p.buf = append(p.buf, ':')
+			// A response key is a GraphQL name: it never needs escaping.
+			p.buf = append(p.buf, '"')
+			p.buf = append(p.buf, f.ResponseKey()...)
+			p.buf = append(p.buf, '"', ':')
 			if f.Name == "__typename" {
 				p.buf = appendString(p.buf, typename)
 				continue
