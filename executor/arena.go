@@ -28,6 +28,12 @@ type arena struct {
 	// members is merge's, under the execution's lock: where objects' members move to
 	// when they grow.
 	members blocks[tree.Field]
+	// indices, found and targets serve the walks to the objects of entity fetches, under
+	// the execution's lock (see representations): the list indices of the objects' response
+	// paths, the objects found by one walk, and the blocks their parts' targets come from.
+	indices []int32
+	found   []partTarget
+	targets blocks[target]
 }
 
 // maxArenaBytes bounds the memory an arena keeps for the next execution: one that held
@@ -68,7 +74,11 @@ func (a *arena) reset() int {
 	clear(a.boxes)
 	a.boxes = a.boxes[:0]
 	a.members.reset()
-	size := a.members.size()
+	a.targets.reset()
+	clear(a.found[:cap(a.found)])
+	a.indices, a.found = a.indices[:0], a.found[:0]
+	size := a.members.size() + a.targets.size() +
+		cap(a.indices)*int(unsafe.Sizeof(int32(0))) + cap(a.found)*int(unsafe.Sizeof(partTarget{}))
 	for _, b := range a.free {
 		size += cap(b)
 	}

@@ -24,6 +24,10 @@ func TestArenaReusesWhatItHandedOut(t *testing.T) {
 	e.add(grown, []tree.Field{{Key: "l", Value: 2}})
 	objects, members := b.objects.cur[:cap(b.objects.cur)], b.members.cur[:cap(b.members.cur)]
 	merged := a.members.cur[:cap(a.members.cur)]
+	a.indices = append(a.indices, 1, 2, 3)
+	a.found = append(a.found, partTarget{0, target{obj: grown}})[:0]
+	found := a.found[:1]
+	targets := carve(&a.targets, []target{{obj: grown}}, 1, 8)
 
 	size := a.reset()
 	if size < 64 {
@@ -38,6 +42,12 @@ func TestArenaReusesWhatItHandedOut(t *testing.T) {
 		if f != (tree.Field{}) {
 			t.Fatalf("member %d of a block still set after reset: %+v", i, f)
 		}
+	}
+	if len(a.indices) != 0 || cap(a.indices) < 3 {
+		t.Errorf("indices after reset: length %d, capacity %d; want 0 and kept", len(a.indices), cap(a.indices))
+	}
+	if found[0].obj != nil || targets[0].obj != nil {
+		t.Error("a walk's objects are still reachable from the arena after reset")
 	}
 	if again := a.body(10); unsafe.SliceData(again) != unsafe.SliceData(raw) {
 		t.Error("the body buffer was not reused")

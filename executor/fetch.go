@@ -224,7 +224,7 @@ func (e *execution) entityErrors(service string, se map[string]any, parts []*par
 			continue
 		}
 		for _, t := range pt.byRep()[idx] {
-			out = append(out, subgraphError(service, se, append(indexedPath(pt.path, e.indices, t.at), p[2:]...)))
+			out = append(out, subgraphError(service, se, append(indexedPath(pt.path, e.arena.indices, t.at), p[2:]...)))
 		}
 	}
 	if len(out) == 0 {

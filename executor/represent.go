@@ -29,8 +29,8 @@ func (e *execution) representations(parts []*part) {
 	for i := range reps {
 		reps[i].buf = &buf
 	}
-	found := make([]partTarget, 0, 32)
-	w := walker{indices: &e.indices}
+	found := e.arena.found[:0] // only until spreadTargets: the arena's, reused
+	w := walker{indices: &e.arena.indices}
 	w.fn = func(i int, obj *tree.Object, at int) {
 		typename, _ := obj.Get("__typename").(string)
 		req := e.requirementFor(parts[i].fetch, typename)
@@ -49,7 +49,9 @@ func (e *execution) representations(parts []*part) {
 		paths[i] = p.path
 	}
 	w.walk(e.data, newPathTrie(paths))
-	spreadTargets(parts, reps, found)
+	spreadTargets(parts, reps, found, &e.arena.targets)
+	clear(found)
+	e.arena.found = found[:0]
 	spreadReps(parts, reps)
 }
 
@@ -59,9 +61,9 @@ type partTarget struct {
 	target
 }
 
-// spreadTargets gives each part its targets, in the order found, from one array.
-func spreadTargets(parts []*part, reps []repBuilder, found []partTarget) {
-	all := make([]target, len(found))
+// spreadTargets gives each part its targets, in the order found, from one slice of bl.
+func spreadTargets(parts []*part, reps []repBuilder, found []partTarget, bl *blocks[target]) {
+	all := carve(bl, nil, len(found), min(max(64, 2*cap(bl.cur)), maxMemberBlock))[:len(found)]
 	for i, p := range parts {
 		n := reps[i].targets
 		p.targets, all = all[:0:n], all[n:]

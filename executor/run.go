@@ -22,9 +22,6 @@ type execution struct {
 	mu   sync.Mutex
 	data *tree.Object
 	errs []gqlError
-	// indices holds the list indices of the response paths of the objects entity fetches
-	// resolve (see walker).
-	indices []int32
 	// adding and members serve merge: the members it is about to add, and a block to move
 	// objects' members to when they grow.
 	adding []tree.Field
