@@ -95,10 +95,12 @@ func (a *arena) reset() int {
 func (a *arena) box(n int) *boxes {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b := &boxes{}
+	var b *boxes
 	if i := bestFit(a.spare, n, func(b *boxes) int { return b.held }); i >= 0 {
 		b = a.spare[i]
 		a.spare = slices.Delete(a.spare, i, i+1)
+	} else {
+		b = &boxes{}
 	}
 	b.held = n
 	a.boxes = append(a.boxes, b)
