@@ -7,6 +7,7 @@
 //	benchload [--duration 20s] [--warmup 5s] [--connections 50] [--quick]
 //	          [--gateway-cmd 'router --supergraph {supergraph} --listen {listen}']
 //	          [--out bench/results/latest.json]
+//	benchload --against OTHER-TRELLIS [--rounds 3]   both at once, CPU per request of each
 //
 // In one run it measures the subgraphs alone, Trellis with inbound request
 // deduplication off and (where supported) on, and a trivial server answering
@@ -44,6 +45,10 @@ type config struct {
 	minHeadroom float64
 	// profile asks a gateway with --pprof for a CPU profile of each measured window.
 	profile bool
+	// against, if set, is a second Trellis binary measured at the same time as trellis,
+	// for rounds rounds (see runPair).
+	against string
+	rounds  int
 }
 
 // defaultMinHeadroom is the rule: the subgraphs alone must sustain 5
@@ -67,7 +72,11 @@ func cli(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, stdout, stderr); err != nil {
+	do := run
+	if cfg.against != "" {
+		do = runPair
+	}
+	if err := do(ctx, cfg, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "benchload: %v\n", err)
 		return 1
 	}
@@ -89,6 +98,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.out, "out", "bench/results/latest.json", "where to write the results")
 	fs.Float64Var(&cfg.minHeadroom, "min-headroom", defaultMinHeadroom, "refuse to report unless the subgraphs' ceiling is this many times what they served during each gateway run")
 	fs.BoolVar(&cfg.profile, "profile", false, "save a CPU profile of each measured window next to --out, if the gateway has --pprof")
+	fs.StringVar(&cfg.against, "against", "", "compare --trellis with this trellis binary: both pinned together, half the connections each, dedup off; prints CPU per request of each (writes no results)")
+	fs.IntVar(&cfg.rounds, "rounds", 3, "with --against: how many measured rounds")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -101,6 +112,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.connections < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.minHeadroom < 1 {
 		fmt.Fprintln(stderr, "benchload: --connections, --duration and --min-headroom must be positive, --min-headroom at least 1")
+		return cfg, errors.New("usage")
+	}
+	if cfg.against != "" && (cfg.gatewayCmd != "" || cfg.rounds < 1) {
+		fmt.Fprintln(stderr, "benchload: --against compares two trellis binaries: not with --gateway-cmd, and --rounds at least 1")
 		return cfg, errors.New("usage")
 	}
 	return cfg, nil

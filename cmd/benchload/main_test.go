@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -95,6 +97,33 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("against", func(t *testing.T) {
+		cfg := cfg
+		cfg.against, cfg.rounds = trellis, 2 // the same binary: both must answer and be measured
+		var stdout, stderr bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := runPair(ctx, cfg, &stdout, &stderr); err != nil {
+			t.Fatalf("benchload --against: %v\n%s", err, stderr.String())
+		}
+		var rounds int
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			f := strings.Fields(line)
+			if len(f) != 8 || f[0] != fmt.Sprint(rounds+1) {
+				continue
+			}
+			rounds++
+			for _, col := range []int{1, 2, 4, 5, 6, 7} {
+				if v, err := strconv.ParseFloat(f[col], 64); err != nil || v <= 0 {
+					t.Errorf("round %s: column %d is %q, want a positive number:\n%s", f[0], col, f[col], stdout.String())
+				}
+			}
+		}
+		if rounds != 2 {
+			t.Errorf("%d rounds in the table, want 2:\n%s", rounds, stdout.String())
+		}
+	})
+
 	t.Run("gateway-cmd", func(t *testing.T) {
 		cfg := cfg
 		cfg.out = filepath.Join(t.TempDir(), "latest.json")
@@ -136,7 +165,8 @@ func TestParseFlags(t *testing.T) {
 		cfg.gatewayCmd != "router {listen}" || cfg.minHeadroom != 5 || cfg.out != "bench/results/latest.json" {
 		t.Errorf("config %+v", cfg)
 	}
-	for _, bad := range [][]string{{"--connections", "0"}, {"--duration", "0s"}, {"--min-headroom", "0.5"}, {"extra"}} {
+	for _, bad := range [][]string{{"--connections", "0"}, {"--duration", "0s"}, {"--min-headroom", "0.5"}, {"extra"},
+		{"--against", "bin/old", "--gateway-cmd", "router"}, {"--against", "bin/old", "--rounds", "0"}} {
 		if _, err := parseFlags(bad, &bytes.Buffer{}); err == nil {
 			t.Errorf("parseFlags(%q) accepted", bad)
 		}
