@@ -127,9 +127,7 @@ func (e *execution) batchFetch(ctx context.Context, n *planner.Node) {
 // entityParts runs one subgraph request for one or more entity fetches (f holds the
 // operation) and merges each part's entities into its objects.
 func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*part) {
-	e.mu.Lock()
-	e.representations(parts)
-	e.mu.Unlock()
+	e.locked(func() { e.representations(parts) })
 	cached := e.lookupEntities(ctx, parts) // takes the cache hits out of the parts
 	total := 0
 	for _, p := range parts {
@@ -137,9 +135,7 @@ func (e *execution) entityParts(ctx context.Context, f *planner.Fetch, parts []*
 	}
 	if total == 0 {
 		if cached != nil {
-			e.mu.Lock()
-			e.mergeHits(cached)
-			e.mu.Unlock()
+			e.locked(func() { e.mergeHits(cached) })
 		}
 		return
 	}
@@ -193,9 +189,15 @@ func entityAt(entities []any, i int) (*tree.Object, bool) {
 }
 
 func (e *execution) fail(service string, err error) {
+	e.locked(func() { e.errs = append(e.errs, e.fetchFailed(service, err, nil)...) })
+}
+
+// locked runs fn holding e.mu, unlocked even when fn panics: a Parallel waits for its other
+// children, which would otherwise wait for the lock for ever.
+func (e *execution) locked(fn func()) {
 	e.mu.Lock()
-	e.errs = append(e.errs, e.fetchFailed(service, err, nil)...)
-	e.mu.Unlock()
+	defer e.mu.Unlock()
+	fn()
 }
 
 // fetchFailed logs a failed subgraph request and returns its GraphQL errors: one at each

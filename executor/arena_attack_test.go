@@ -1,0 +1,73 @@
+package executor_test
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/trellis-gql/trellis/examples"
+	"github.com/trellis-gql/trellis/executor"
+)
+
+// TestExamplesWithCacheAndDedupKeepTheirOwnAnswers: the example subgraphs behind
+// gateways that cache every entity type in process and share identical executions: many
+// different queries at once, each answer must be the one a plain gateway gives alone, also
+// once its entities come from the cache (decoded from entries re-encoded out of earlier
+// executions' arenas) and after the arenas were reused many times.
+func TestExamplesWithCacheAndDedupKeepTheirOwnAnswers(t *testing.T) {
+	plain, subs := startExamples(t)
+	queries := []string{examples.BenchmarkQuery}
+	for _, id := range []string{"1", "2", "3"} {
+		queries = append(queries, fmt.Sprintf(`{ user(id: %q) { id name username reviews { id body product { upc name price inStock shippingEstimate } } } }`, id))
+	}
+	for first := 1; first <= 5; first++ {
+		queries = append(queries, fmt.Sprintf(`{ topProducts(first: %d) { upc name weight reviews { body author { name reviews { product { name } } } } } }`, first))
+	}
+	want := make([]string, len(queries))
+	for i, q := range queries {
+		status, body := post(t, plain, q)
+		if status != http.StatusOK {
+			t.Fatalf("query %d: status %d: %s", i, status, body)
+		}
+		want[i] = body
+	}
+	configs := map[string]func(*executor.Config){
+		"cache": func(c *executor.Config) {},
+		"cache and dedup": func(c *executor.Config) {
+			c.Dedup = true
+		},
+	}
+	for name, set := range configs {
+		t.Run(name, func(t *testing.T) {
+			cfg := executor.DefaultConfig()
+			cfg.EntityCache = executor.DefaultEntityCacheConfig()
+			cfg.EntityCache.Types = map[string]time.Duration{"Product": time.Hour, "Review": time.Hour, "User": time.Hour}
+			set(&cfg)
+			gw := gatewayAt(t, subs, nil, cfg)
+			var wg sync.WaitGroup
+			var failures atomic.Int32
+			for w := range 6 {
+				wg.Go(func() {
+					for n := range 50 {
+						i := (w*7 + n*5) % len(queries)
+						if status, body := post(t, gw, queries[i]); status != http.StatusOK || body != want[i] {
+							if failures.Add(1) <= 3 {
+								t.Errorf("query %d: status %d\n got %.300s\nwant %.300s", i, status, body, want[i])
+							}
+						}
+					}
+				})
+			}
+			wg.Wait()
+			// Every entity is cached by now: the answers come from the cache alone.
+			for i, q := range queries {
+				if _, body := post(t, gw, q); body != want[i] {
+					t.Errorf("query %d from the cache:\n got %.300s\nwant %.300s", i, body, want[i])
+				}
+			}
+		})
+	}
+}
