@@ -1,6 +1,6 @@
 package executor
 
-// Review tests of the execution arena (arena.go): its invariants, and executions through a
+// Attack tests of the execution arena (arena.go): its invariants, and executions through a
 // whole gateway whose answers would show one request's data in another's, under -race.
 
 import (
@@ -30,10 +30,10 @@ import (
 	"github.com/trellis-gql/trellis/schema/supergraph"
 )
 
-// reviewSupergraph: products owns the root field nodes (Items and Boxes behind the Node
+// arenaSupergraph: products owns the root field nodes (Items and Boxes behind the Node
 // interface) and Item's name and weight; inventory adds tag, must (non-null) and ship, which
 // @requires weight.
-const reviewSupergraph = `
+const arenaSupergraph = `
 schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) { query: Query }
 directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @join__graph(name: String!, url: String!) on ENUM_VALUE
@@ -66,16 +66,16 @@ type Query @join__type(graph: INVENTORY) @join__type(graph: PRODUCTS) {
 }
 `
 
-const reviewQuery = `query($v: String!, $n: Int!) { nodes(v: $v, n: $n) { __typename id ... on Item { name tag must ship } ... on Box { label } } }`
+const arenaQuery = `query($v: String!, $n: Int!) { nodes(v: $v, n: $n) { __typename id ... on Item { name tag must ship } ... on Box { label } } }`
 
-// reviewRequest is a subgraph request as the review subgraphs read it.
-type reviewRequest struct {
+// arenaRequest is a subgraph request as the test subgraphs read it.
+type arenaRequest struct {
 	Query     string         `json:"query"`
 	Variables map[string]any `json:"variables"`
 }
 
-func readReviewRequest(w http.ResponseWriter, r *http.Request) (reviewRequest, bool) {
-	var req reviewRequest
+func readArenaRequest(w http.ResponseWriter, r *http.Request) (arenaRequest, bool) {
+	var req arenaRequest
 	dec := json.NewDecoder(r.Body)
 	dec.UseNumber()
 	if err := dec.Decode(&req); err != nil {
@@ -91,9 +91,9 @@ func modeOf(v string) string {
 	return mode
 }
 
-// reviewWrite answers with body as the mode asks: in one piece with a Content-Length, or
+// arenaWrite answers with body as the mode asks: in one piece with a Content-Length, or
 // in flushed pieces without one ("chunk", and every body over 64 KiB half the time).
-func reviewWrite(w http.ResponseWriter, r *http.Request, mode string, status int, body []byte) {
+func arenaWrite(w http.ResponseWriter, r *http.Request, mode string, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	switch mode {
 	case "chunk", "bigchunk":
@@ -125,7 +125,7 @@ func reviewWrite(w http.ResponseWriter, r *http.Request, mode string, status int
 
 // reviewProducts answers nodes(v, n): n nodes, every third a Box, with ids v-i.
 func reviewProducts(w http.ResponseWriter, r *http.Request) {
-	req, ok := readReviewRequest(w, r)
+	req, ok := readArenaRequest(w, r)
 	if !ok {
 		return
 	}
@@ -136,7 +136,7 @@ func reviewProducts(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	if mode == "perr" {
-		reviewWrite(w, r, mode, http.StatusOK, fmt.Appendf(nil,
+		arenaWrite(w, r, mode, http.StatusOK, fmt.Appendf(nil,
 			`{"data":{"nodes":null},"errors":[{"message":"no nodes for %s","path":["nodes"],"extensions":{"code":"P","v":%q}}]}`, v, v))
 		return
 	}
@@ -157,13 +157,13 @@ func reviewProducts(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, `{"__typename":"Item","id":%q,"name":"name-%s","weight":%d}`, id, id, 10+i)
 	}
 	b.WriteString(`]}}`)
-	reviewWrite(w, r, mode, http.StatusOK, b.Bytes())
+	arenaWrite(w, r, mode, http.StatusOK, b.Bytes())
 }
 
 // reviewInventory answers _entities: tag, must and ship of each Item from its id and weight,
 // as the id's mode asks.
 func reviewInventory(w http.ResponseWriter, r *http.Request) {
-	req, ok := readReviewRequest(w, r)
+	req, ok := readArenaRequest(w, r)
 	if !ok {
 		return
 	}
@@ -231,13 +231,13 @@ func reviewInventory(w http.ResponseWriter, r *http.Request) {
 	case "bad":
 		body = body[:len(body)*2/3] // invalid JSON
 	case "e500":
-		reviewWrite(w, r, mode, http.StatusInternalServerError, []byte("<html>oops for "+string(body[:80])+"</html>"))
+		arenaWrite(w, r, mode, http.StatusInternalServerError, []byte("<html>oops for "+string(body[:80])+"</html>"))
 		return
 	case "e502":
-		reviewWrite(w, r, mode, http.StatusBadGateway, fmt.Appendf(nil, `{"errors":[{"message":"bad gateway for %s","extensions":{"len":%d}}]}`, reps[0].(map[string]any)["id"], len(reps)))
+		arenaWrite(w, r, mode, http.StatusBadGateway, fmt.Appendf(nil, `{"errors":[{"message":"bad gateway for %s","extensions":{"len":%d}}]}`, reps[0].(map[string]any)["id"], len(reps)))
 		return
 	}
-	reviewWrite(w, r, mode, http.StatusOK, body)
+	arenaWrite(w, r, mode, http.StatusOK, body)
 }
 
 // reviewLog keeps every record logged, with a copy of its text taken when it was logged.
@@ -268,14 +268,14 @@ func recordText(r slog.Record) string {
 	return b.String()
 }
 
-// reviewGateway starts the review subgraphs and a gateway on them configured by set.
+// reviewGateway starts the test subgraphs and a gateway on them configured by set.
 func reviewGateway(t testing.TB, set func(*Config)) (*Gateway, *reviewLog) {
 	t.Helper()
 	products := httptest.NewServer(http.HandlerFunc(reviewProducts))
 	t.Cleanup(products.Close)
 	inventory := httptest.NewServer(http.HandlerFunc(reviewInventory))
 	t.Cleanup(inventory.Close)
-	sdl := strings.NewReplacer("INVENTORY_URL", inventory.URL, "PRODUCTS_URL", products.URL).Replace(reviewSupergraph)
+	sdl := strings.NewReplacer("INVENTORY_URL", inventory.URL, "PRODUCTS_URL", products.URL).Replace(arenaSupergraph)
 	sg, err := supergraph.Load("review.graphql", sdl)
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +296,7 @@ func reviewGateway(t testing.TB, set func(*Config)) (*Gateway, *reviewLog) {
 
 // reviewPost sends the review query with v and n and returns the status and body.
 func reviewPost(ctx context.Context, h http.Handler, v string, n int) (int, string) {
-	raw, _ := json.Marshal(map[string]any{"query": reviewQuery, "variables": map[string]any{"v": v, "n": n}})
+	raw, _ := json.Marshal(map[string]any{"query": arenaQuery, "variables": map[string]any{"v": v, "n": n}})
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
@@ -577,7 +577,7 @@ func TestReturnedBodiesDoNotChange(t *testing.T) {
 				wg.Go(func() {
 					for k := range 30 {
 						rv := variants[(w*11+k*7)%len(variants)]
-						raw, _ := json.Marshal(map[string]any{"query": reviewQuery, "variables": map[string]any{"v": rv.v, "n": rv.n}})
+						raw, _ := json.Marshal(map[string]any{"query": arenaQuery, "variables": map[string]any{"v": rv.v, "n": rv.n}})
 						req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
 						req.Header.Set("Content-Type", "application/json")
 						x, rerr := gw.admit(httptest.NewRecorder(), req)
