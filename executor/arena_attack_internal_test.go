@@ -123,8 +123,8 @@ func arenaWrite(w http.ResponseWriter, r *http.Request, mode string, status int,
 	w.Write(body)
 }
 
-// reviewProducts answers nodes(v, n): n nodes, every third a Box, with ids v-i.
-func reviewProducts(w http.ResponseWriter, r *http.Request) {
+// arenaProducts answers nodes(v, n): n nodes, every third a Box, with ids v-i.
+func arenaProducts(w http.ResponseWriter, r *http.Request) {
 	req, ok := readArenaRequest(w, r)
 	if !ok {
 		return
@@ -160,9 +160,9 @@ func reviewProducts(w http.ResponseWriter, r *http.Request) {
 	arenaWrite(w, r, mode, http.StatusOK, b.Bytes())
 }
 
-// reviewInventory answers _entities: tag, must and ship of each Item from its id and weight,
+// arenaInventory answers _entities: tag, must and ship of each Item from its id and weight,
 // as the id's mode asks.
-func reviewInventory(w http.ResponseWriter, r *http.Request) {
+func arenaInventory(w http.ResponseWriter, r *http.Request) {
 	req, ok := readArenaRequest(w, r)
 	if !ok {
 		return
@@ -240,17 +240,17 @@ func reviewInventory(w http.ResponseWriter, r *http.Request) {
 	arenaWrite(w, r, mode, http.StatusOK, body)
 }
 
-// reviewLog keeps every record logged, with a copy of its text taken when it was logged.
-type reviewLog struct {
+// arenaLog keeps every record logged, with a copy of its text taken when it was logged.
+type arenaLog struct {
 	mu      sync.Mutex
 	records []slog.Record
 	texts   []string
 }
 
-func (l *reviewLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *reviewLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *reviewLog) WithGroup(string) slog.Handler            { return l }
-func (l *reviewLog) Handle(_ context.Context, r slog.Record) error {
+func (l *arenaLog) Enabled(context.Context, slog.Level) bool { return true }
+func (l *arenaLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *arenaLog) WithGroup(string) slog.Handler            { return l }
+func (l *arenaLog) Handle(_ context.Context, r slog.Record) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.records = append(l.records, r)
@@ -268,15 +268,15 @@ func recordText(r slog.Record) string {
 	return b.String()
 }
 
-// reviewGateway starts the test subgraphs and a gateway on them configured by set.
-func reviewGateway(t testing.TB, set func(*Config)) (*Gateway, *reviewLog) {
+// arenaGateway starts the test subgraphs and a gateway on them configured by set.
+func arenaGateway(t testing.TB, set func(*Config)) (*Gateway, *arenaLog) {
 	t.Helper()
-	products := httptest.NewServer(http.HandlerFunc(reviewProducts))
+	products := httptest.NewServer(http.HandlerFunc(arenaProducts))
 	t.Cleanup(products.Close)
-	inventory := httptest.NewServer(http.HandlerFunc(reviewInventory))
+	inventory := httptest.NewServer(http.HandlerFunc(arenaInventory))
 	t.Cleanup(inventory.Close)
 	sdl := strings.NewReplacer("INVENTORY_URL", inventory.URL, "PRODUCTS_URL", products.URL).Replace(arenaSupergraph)
-	sg, err := supergraph.Load("review.graphql", sdl)
+	sg, err := supergraph.Load("arena.graphql", sdl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func reviewGateway(t testing.TB, set func(*Config)) (*Gateway, *reviewLog) {
 	if set != nil {
 		set(&cfg)
 	}
-	log := &reviewLog{}
+	log := &arenaLog{}
 	gw, err := New(cfg, sg, nil, slog.New(log))
 	if err != nil {
 		t.Fatal(err)
@@ -294,8 +294,8 @@ func reviewGateway(t testing.TB, set func(*Config)) (*Gateway, *reviewLog) {
 	return gw, log
 }
 
-// reviewPost sends the review query with v and n and returns the status and body.
-func reviewPost(ctx context.Context, h http.Handler, v string, n int) (int, string) {
+// arenaPost sends the arena query with v and n and returns the status and body.
+func arenaPost(ctx context.Context, h http.Handler, v string, n int) (int, string) {
 	raw, _ := json.Marshal(map[string]any{"query": arenaQuery, "variables": map[string]any{"v": v, "n": n}})
 	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
@@ -304,48 +304,48 @@ func reviewPost(ctx context.Context, h http.Handler, v string, n int) (int, stri
 	return rec.Code, rec.Body.String()
 }
 
-var reviewToken = regexp.MustCompile(`tk[0-9]{4}z`)
+var arenaToken = regexp.MustCompile(`tk[0-9]{4}z`)
 
-// reviewVariant is one request of the mix: its variables, and whether its answer is the same
+// arenaVariant is one request of the mix: its variables, and whether its answer is the same
 // every time (timeouts and cancellations are not compared byte for byte).
-type reviewVariant struct {
+type arenaVariant struct {
 	v      string
 	n      int
 	exact  bool
 	cancel bool // the client goes away after a moment
 }
 
-func (rv reviewVariant) token() string { return reviewToken.FindString(rv.v) }
+func (rv arenaVariant) token() string { return arenaToken.FindString(rv.v) }
 
-// reviewMix returns count variants over every mode, each with a token of its own.
-func reviewMix(count int) []reviewVariant {
+// arenaMix returns count variants over every mode, each with a token of its own.
+func arenaMix(count int) []arenaVariant {
 	modes := []string{"ok", "ok", "ok", "chunk", "err", "nul", "bad", "e500", "e502", "esc", "dup", "wide", "empty", "perr", "ok", "chunk"}
-	var out []reviewVariant
+	var out []arenaVariant
 	for k := range count {
 		mode := modes[k%len(modes)]
 		n := 1 + k%9
-		out = append(out, reviewVariant{v: fmt.Sprintf("%s_tk%04dz", mode, k), n: n, exact: true})
+		out = append(out, arenaVariant{v: fmt.Sprintf("%s_tk%04dz", mode, k), n: n, exact: true})
 	}
 	// Two huge answers (over 1 MiB: their arenas are not kept), timeouts before the
 	// headers and in the middle of a body, and clients that go away.
 	out = append(out,
-		reviewVariant{v: fmt.Sprintf("big_tk%04dz", count), n: 5, exact: true},
-		reviewVariant{v: fmt.Sprintf("chunk_tk%04dz", count+1), n: 200, exact: true},
-		reviewVariant{v: fmt.Sprintf("slow_tk%04dz", count+2), n: 4},
-		reviewVariant{v: fmt.Sprintf("stall_tk%04dz", count+3), n: 40},
-		reviewVariant{v: fmt.Sprintf("ok_tk%04dz", count+4), n: 30, cancel: true},
-		reviewVariant{v: fmt.Sprintf("chunk_tk%04dz", count+5), n: 30, cancel: true},
-		reviewVariant{v: fmt.Sprintf("bigchunk_tk%04dz", count+6), n: 5, exact: true},
+		arenaVariant{v: fmt.Sprintf("big_tk%04dz", count), n: 5, exact: true},
+		arenaVariant{v: fmt.Sprintf("chunk_tk%04dz", count+1), n: 200, exact: true},
+		arenaVariant{v: fmt.Sprintf("slow_tk%04dz", count+2), n: 4},
+		arenaVariant{v: fmt.Sprintf("stall_tk%04dz", count+3), n: 40},
+		arenaVariant{v: fmt.Sprintf("ok_tk%04dz", count+4), n: 30, cancel: true},
+		arenaVariant{v: fmt.Sprintf("chunk_tk%04dz", count+5), n: 30, cancel: true},
+		arenaVariant{v: fmt.Sprintf("bigchunk_tk%04dz", count+6), n: 5, exact: true},
 	)
 	return out
 }
 
 // checkOwn fails unless body is a JSON object that names rv's token and no other.
-func checkOwn(rv reviewVariant, body string) error {
+func checkOwn(rv arenaVariant, body string) error {
 	if !json.Valid([]byte(body)) {
 		return fmt.Errorf("invalid JSON: %.300s", body)
 	}
-	for _, tk := range reviewToken.FindAllString(body, -1) {
+	for _, tk := range arenaToken.FindAllString(body, -1) {
 		if tk != rv.token() {
 			return fmt.Errorf("answer of %s names %s (another request's): %.300s", rv.v, tk, body)
 		}
@@ -472,14 +472,14 @@ func TestMixedConcurrentRequestsKeepTheirOwnAnswers(t *testing.T) {
 	}
 	for name, set := range configs {
 		t.Run(name, func(t *testing.T) {
-			gw, log := reviewGateway(t, set)
-			variants := reviewMix(48)
+			gw, log := arenaGateway(t, set)
+			variants := arenaMix(48)
 			want := make([]string, len(variants))
 			for i, rv := range variants {
 				if !rv.exact {
 					continue // timeouts and cancellations: checked under load only
 				}
-				status, body := reviewPost(context.Background(), gw, rv.v, rv.n)
+				status, body := arenaPost(context.Background(), gw, rv.v, rv.n)
 				if status != http.StatusOK {
 					t.Fatalf("%s alone: status %d: %.300s", rv.v, status, body)
 				}
@@ -520,7 +520,7 @@ func TestMixedConcurrentRequestsKeepTheirOwnAnswers(t *testing.T) {
 							defer cancel()
 							ctx = c
 						}
-						status, body := reviewPost(ctx, gw, rv.v, rv.n)
+						status, body := arenaPost(ctx, gw, rv.v, rv.n)
 						err := checkOwn(rv, body)
 						if err == nil && rv.exact && body != want[i] {
 							err = fmt.Errorf("%s under load (status %d):\n got %.400s\nwant %.400s", rv.v, status, body, want[i])
@@ -563,9 +563,9 @@ func TestMixedConcurrentRequestsKeepTheirOwnAnswers(t *testing.T) {
 func TestReturnedBodiesDoNotChange(t *testing.T) {
 	for _, dedup := range []bool{false, true} {
 		t.Run(fmt.Sprintf("dedup=%v", dedup), func(t *testing.T) {
-			gw, _ := reviewGateway(t, func(c *Config) { c.Dedup = dedup })
-			variants := reviewMix(32)
-			variants = slices.DeleteFunc(variants, func(rv reviewVariant) bool { return !rv.exact }) // no timeouts: this test is about bodies
+			gw, _ := arenaGateway(t, func(c *Config) { c.Dedup = dedup })
+			variants := arenaMix(32)
+			variants = slices.DeleteFunc(variants, func(rv arenaVariant) bool { return !rv.exact }) // no timeouts: this test is about bodies
 			type kept struct {
 				v          string
 				body, copy []byte
@@ -772,8 +772,8 @@ func TestResetDropsWhatValuesReferTo(t *testing.T) {
 	runtime.KeepAlive(a)
 }
 
-// reviewBodies are subgraph bodies of several shapes and sizes, two of the same size.
-func reviewBodies() [][]byte {
+// arenaBodies are subgraph bodies of several shapes and sizes, two of the same size.
+func arenaBodies() [][]byte {
 	mk := func(n, w int, seed string) []byte {
 		var b strings.Builder
 		b.WriteString(`{"data":{"_entities":[`)
@@ -797,7 +797,7 @@ func reviewBodies() [][]byte {
 // and again (its fetches answering in any order, as those of a Parallel do) stops growing
 // after the first few: docs/execution.md promises it does not grow.
 func TestIdenticalExecutionsDoNotGrowTheArena(t *testing.T) {
-	bodies := reviewBodies()
+	bodies := arenaBodies()
 	for _, shuffle := range []bool{false, true} {
 		a := &arena{}
 		rng := rand.New(rand.NewPCG(1, 2))
@@ -853,7 +853,7 @@ func TestReleaseKeepsNoArenaOverTheLimit(t *testing.T) {
 // reaches net/http's recovery, and the request hangs for good (its goroutines leak).
 // The panic here is forced with a malformed requirement; any bug under the lock would do.
 func TestPanicUnderTheLockDoesNotHangTheRequest(t *testing.T) {
-	gw, _ := reviewGateway(t, nil)
+	gw, _ := arenaGateway(t, nil)
 	item := tree.New(tree.Field{Key: "__typename", Value: "Item"}, tree.Field{Key: "id", Value: "x"})
 	e := &execution{g: gw, st: gw.state.Load(), vars: map[string]any{"v": "pslow_tk9999z", "n": 1},
 		data: tree.New(tree.Field{Key: "items", Value: []any{item}}), arena: &arena{}}

@@ -1,14 +1,12 @@
 package executor_test
 
 import (
-	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/trellis-gql/trellis/examples"
 	"github.com/trellis-gql/trellis/executor"
 )
 
@@ -19,13 +17,7 @@ import (
 // executions' arenas) and after the arenas were reused many times.
 func TestExamplesWithCacheAndDedupKeepTheirOwnAnswers(t *testing.T) {
 	plain, subs := startExamples(t)
-	queries := []string{examples.BenchmarkQuery}
-	for _, id := range []string{"1", "2", "3"} {
-		queries = append(queries, fmt.Sprintf(`{ user(id: %q) { id name username reviews { id body product { upc name price inStock shippingEstimate } } } }`, id))
-	}
-	for first := 1; first <= 5; first++ {
-		queries = append(queries, fmt.Sprintf(`{ topProducts(first: %d) { upc name weight reviews { body author { name reviews { product { name } } } } } }`, first))
-	}
+	queries := differentQueries()
 	want := make([]string, len(queries))
 	for i, q := range queries {
 		status, body := post(t, plain, q)

@@ -16,13 +16,7 @@ import (
 // request's data in another's answer (under -race, also as a race).
 func TestConcurrentRequestsKeepTheirOwnAnswers(t *testing.T) {
 	gw, _ := startExamples(t)
-	queries := []string{examples.BenchmarkQuery}
-	for _, id := range []string{"1", "2", "3"} {
-		queries = append(queries, fmt.Sprintf(`{ user(id: %q) { id name username reviews { id body product { upc name price inStock shippingEstimate } } } }`, id))
-	}
-	for first := 1; first <= 5; first++ {
-		queries = append(queries, fmt.Sprintf(`{ topProducts(first: %d) { upc name weight reviews { body author { name reviews { product { name } } } } } }`, first))
-	}
+	queries := differentQueries()
 	want := make([]string, len(queries))
 	distinct := map[string]bool{}
 	for i, q := range queries {
@@ -49,4 +43,17 @@ func TestConcurrentRequestsKeepTheirOwnAnswers(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// differentQueries are queries of the examples with different answers: the benchmark query,
+// three users and the top one to five products.
+func differentQueries() []string {
+	queries := []string{examples.BenchmarkQuery}
+	for _, id := range []string{"1", "2", "3"} {
+		queries = append(queries, fmt.Sprintf(`{ user(id: %q) { id name username reviews { id body product { upc name price inStock shippingEstimate } } } }`, id))
+	}
+	for first := 1; first <= 5; first++ {
+		queries = append(queries, fmt.Sprintf(`{ topProducts(first: %d) { upc name weight reviews { body author { name reviews { product { name } } } } } }`, first))
+	}
+	return queries
 }
