@@ -638,7 +638,7 @@ func TestBlocksNeverHandOutARegionTwice(t *testing.T) {
 		for op := range 300 {
 			if rng.IntN(3) == 0 {
 				want := fmt.Sprintf("s%d.%d", cycle, op)
-				v := boxIn(&strs, want, stringType, maxBoxBlock, 1+rng.IntN(40))
+				v := boxIn(&strs, want, stringType, &boxes{left: 16 * (1 + rng.IntN(40))}, 16)
 				p := uintptr((*eface)(unsafe.Pointer(&v)).data)
 				regions = append(regions, region{p, p + unsafe.Sizeof(""), "boxIn " + want})
 				boxedVals = append(boxedVals, boxed{v, want})

@@ -408,15 +408,15 @@ func (b *boxes) blockCap(was, max, bytesPer int) int {
 }
 
 func (b *boxes) string(s string) any {
-	return boxIn(&b.strings, s, stringType, maxBoxBlock, b.left/16)
+	return boxIn(&b.strings, s, stringType, b, 16)
 }
 
 func (b *boxes) number(n json.Number) any {
-	return boxIn(&b.numbers, n, numberType, maxBoxBlock, b.left/16)
+	return boxIn(&b.numbers, n, numberType, b, 16)
 }
 
 func (b *boxes) list(l []any) any {
-	return boxIn(&b.lists, l, listType, maxBoxBlock, b.left/64)
+	return boxIn(&b.lists, l, listType, b, 64)
 }
 
 // maxMemberBlock bounds the members per block of object members, and the items per block
@@ -463,11 +463,11 @@ func (b *boxes) object(fields []tree.Field) *tree.Object {
 }
 
 // boxIn stores v in the current block of bl and returns an interface value of dynamic type
-// typ (v's type) pointing at it. A new block has room for double the last one's values, at
-// most max, and at most fit more.
-func boxIn[T any](bl *blocks[T], v T, typ unsafe.Pointer, max, fit int) any {
+// typ (v's type) pointing at it. A new block is sized by b.blockCap, for at most one value
+// per bytesPer bytes of b's input left.
+func boxIn[T any](bl *blocks[T], v T, typ unsafe.Pointer, b *boxes, bytesPer int) any {
 	if len(bl.cur) == cap(bl.cur) {
-		bl.room(1, min(2*cap(bl.cur), max, fit)+8)
+		bl.room(1, b.blockCap(cap(bl.cur), maxBoxBlock, bytesPer))
 	}
 	bl.cur = append(bl.cur, v)
 	var out any
