@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -146,6 +147,10 @@ func checkRuns(t *testing.T, res results, names []string) {
 		if r.Requests == 0 || r.Failures != 0 || r.CPUMsPerRequest <= 0 || r.PeakRSSMiB <= 0 || r.RatioToCeiling <= 0 {
 			t.Errorf("%s: %d answers, %d failures (%s), %.3f CPU ms/req, %.1f MiB, %.2f of the ceiling",
 				r.Name, r.Requests, r.Failures, r.FirstFailure, r.CPUMsPerRequest, r.PeakRSSMiB, r.RatioToCeiling)
+		}
+		// Busy CPUs over CPU per request is the rate of answers.
+		if r.CPUMsPerRequest > 0 && math.Abs(r.CPUBusy*1000/r.CPUMsPerRequest/r.RequestsPerSecond-1) > 0.01 {
+			t.Errorf("%s: %.3f CPUs busy at %.3f CPU ms/req is not %.0f req/s", r.Name, r.CPUBusy, r.CPUMsPerRequest, r.RequestsPerSecond)
 		}
 		if !(r.P50Ms > 0 && r.P50Ms <= r.P90Ms && r.P90Ms <= r.P99Ms) {
 			t.Errorf("%s: percentiles %.2f %.2f %.2f out of order", r.Name, r.P50Ms, r.P90Ms, r.P99Ms)

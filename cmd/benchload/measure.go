@@ -24,8 +24,11 @@ type row struct {
 	Failures          int     `json:"failures"`
 	FirstFailure      string  `json:"first_failure,omitempty"`
 	CPUMsPerRequest   float64 `json:"cpu_ms_per_request"`
-	PeakRSSMiB        float64 `json:"peak_rss_mib"`
-	RatioToCeiling    float64 `json:"ratio_to_ceiling"`
+	// CPUBusy is the CPUs the process under load used during the window: a
+	// gateway pinned to one CPU at 1.0 was the bottleneck itself.
+	CPUBusy        float64 `json:"cpu_busy"`
+	PeakRSSMiB     float64 `json:"peak_rss_mib"`
+	RatioToCeiling float64 `json:"ratio_to_ceiling"`
 	// SubgraphRequestsPerSecond is what the subgraphs served during the
 	// window, SubgraphCPU the CPUs they used doing it, and SubgraphHeadroom
 	// their ceiling measured alone over SubgraphRequestsPerSecond.
@@ -78,6 +81,7 @@ func measure(ctx context.Context, cfg config, h host, name string, targets []tar
 		PeakRSSMiB:        float64(after.proc.peakKiB) / 1024,
 	}
 	cpuSeconds := func(from, to usage) float64 { return float64(to.ticks-from.ticks) / float64(h.clkTck) }
+	r.CPUBusy = cpuSeconds(before.proc, after.proc) / cfg.duration.Seconds()
 	if answered := st.ok + st.failures; answered > 0 {
 		r.CPUMsPerRequest = cpuSeconds(before.proc, after.proc) * 1000 / float64(answered)
 	}

@@ -111,14 +111,14 @@ func (res *results) finish(minHeadroom float64) error {
 
 func (res *results) print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\treq/s\tp50 ms\tp90 ms\tp99 ms\tfailures\tCPU ms/req\tpeak RSS MiB\tvs ceiling\tsubgraph headroom\t")
+	fmt.Fprintln(tw, "run\treq/s\tp50 ms\tp90 ms\tp99 ms\tfailures\tCPU ms/req\tCPU busy\tpeak RSS MiB\tvs ceiling\tsubgraph headroom\t")
 	for _, r := range res.Runs {
 		headroom := "-"
 		if r.SubgraphHeadroom > 0 {
 			headroom = fmt.Sprintf("%.1fx", r.SubgraphHeadroom)
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%.3f\t%.1f\t%.2f\t%s\t\n", r.Name, r.RequestsPerSecond,
-			r.P50Ms, r.P90Ms, r.P99Ms, r.Failures, r.CPUMsPerRequest, r.PeakRSSMiB, r.RatioToCeiling, headroom)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%.3f\t%.2f\t%.1f\t%.2f\t%s\t\n", r.Name, r.RequestsPerSecond,
+			r.P50Ms, r.P90Ms, r.P99Ms, r.Failures, r.CPUMsPerRequest, r.CPUBusy, r.PeakRSSMiB, r.RatioToCeiling, headroom)
 	}
 	tw.Flush()
 	s := res.Subgraphs
