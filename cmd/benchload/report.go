@@ -102,7 +102,7 @@ func (res *results) finish(minHeadroom float64) error {
 		}
 		r.SubgraphHeadroom = res.Subgraphs.CeilingRequestsPerSecond / r.SubgraphRequestsPerSecond
 		if r.SubgraphHeadroom < minHeadroom {
-			return fmt.Errorf("refusing to report: the subgraphs alone serve %.0f requests/s, only %.1fx the %.0f/s they served %s at %.0f requests/s (need %gx): they may be the bottleneck",
+			return fmt.Errorf("refusing to report: the subgraphs alone serve %.0f requests/s, only %.1fx the %.0f/s they served %s at %.0f requests/s (need %gx): they may be the bottleneck; --min-headroom lowers the requirement and records it (docs/performance.md, Method)",
 				res.Subgraphs.CeilingRequestsPerSecond, r.SubgraphHeadroom, r.SubgraphRequestsPerSecond, r.Name, r.RequestsPerSecond, minHeadroom)
 		}
 	}
