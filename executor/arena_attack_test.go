@@ -1,9 +1,6 @@
 package executor_test
 
 import (
-	"net/http"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,14 +15,7 @@ import (
 func TestExamplesWithCacheAndDedupKeepTheirOwnAnswers(t *testing.T) {
 	plain, subs := startExamples(t)
 	queries := differentQueries()
-	want := make([]string, len(queries))
-	for i, q := range queries {
-		status, body := post(t, plain, q)
-		if status != http.StatusOK {
-			t.Fatalf("query %d: status %d: %s", i, status, body)
-		}
-		want[i] = body
-	}
+	want := answersAlone(t, plain, queries)
 	configs := map[string]func(*executor.Config){
 		"cache": func(c *executor.Config) {},
 		"cache and dedup": func(c *executor.Config) {
@@ -39,21 +29,7 @@ func TestExamplesWithCacheAndDedupKeepTheirOwnAnswers(t *testing.T) {
 			cfg.EntityCache.Types = map[string]time.Duration{"Product": time.Hour, "Review": time.Hour, "User": time.Hour}
 			set(&cfg)
 			gw := gatewayAt(t, subs, nil, cfg)
-			var wg sync.WaitGroup
-			var failures atomic.Int32
-			for w := range 6 {
-				wg.Go(func() {
-					for n := range 50 {
-						i := (w*7 + n*5) % len(queries)
-						if status, body := post(t, gw, queries[i]); status != http.StatusOK || body != want[i] {
-							if failures.Add(1) <= 3 {
-								t.Errorf("query %d: status %d\n got %.300s\nwant %.300s", i, status, body, want[i])
-							}
-						}
-					}
-				})
-			}
-			wg.Wait()
+			postAtOnce(t, gw, queries, want, 50)
 			// Every entity is cached by now: the answers come from the cache alone.
 			for i, q := range queries {
 				if _, body := post(t, gw, q); body != want[i] {
