@@ -81,9 +81,10 @@ func measure(ctx context.Context, cfg config, h host, name string, targets []tar
 		PeakRSSMiB:        float64(after.proc.peakKiB) / 1024,
 	}
 	cpuSeconds := func(from, to usage) float64 { return float64(to.ticks-from.ticks) / float64(h.clkTck) }
-	r.CPUBusy = cpuSeconds(before.proc, after.proc) / cfg.duration.Seconds()
+	used := cpuSeconds(before.proc, after.proc)
+	r.CPUBusy = used / cfg.duration.Seconds()
 	if answered := st.ok + st.failures; answered > 0 {
-		r.CPUMsPerRequest = cpuSeconds(before.proc, after.proc) * 1000 / float64(answered)
+		r.CPUMsPerRequest = used * 1000 / float64(answered)
 	}
 	if pr.subs != nil {
 		r.SubgraphRequestsPerSecond = float64(after.served-before.served) / cfg.duration.Seconds()
