@@ -35,7 +35,10 @@ type row struct {
 	SubgraphRequestsPerSecond float64 `json:"subgraph_requests_per_second,omitempty"`
 	SubgraphCPU               float64 `json:"subgraph_cpu,omitempty"`
 	SubgraphHeadroom          float64 `json:"subgraph_headroom,omitempty"`
-	Profile                   string  `json:"cpu_profile,omitempty"`
+	// Saturated is set when the headroom counted only because the gateway was
+	// saturated (headroomRules).
+	Saturated bool   `json:"counted_as_saturated,omitempty"`
+	Profile   string `json:"cpu_profile,omitempty"`
 }
 
 // probe is what measure samples around the measured window besides the load.

@@ -48,16 +48,18 @@ type subgraphResult struct {
 	// GatewayRequestsPerSecond is that ceiling in benchmark queries.
 	GatewayRequestsPerSecond float64 `json:"gateway_requests_per_second"`
 	MinHeadroom              float64 `json:"min_headroom"`
+	SaturatedHeadroom        float64 `json:"saturated_headroom"`
 }
 
-func newSubgraphResult(alone row, perQuery int, minHeadroom float64) subgraphResult {
+func newSubgraphResult(alone row, perQuery int, rules headroomRules) subgraphResult {
 	s := subgraphResult{
 		RequestsPerGatewayRequest: perQuery,
 		RequestsPerSecond:         alone.RequestsPerSecond,
 		P99Ms:                     alone.P99Ms,
 		CPUMsPerRequest:           alone.CPUMsPerRequest,
 		CeilingRequestsPerSecond:  alone.RequestsPerSecond,
-		MinHeadroom:               minHeadroom,
+		MinHeadroom:               rules.min,
+		SaturatedHeadroom:         rules.saturated,
 	}
 	if alone.CPUMsPerRequest > 0 {
 		s.CeilingRequestsPerSecond = max(s.CeilingRequestsPerSecond, 1000/alone.CPUMsPerRequest)
@@ -88,9 +90,25 @@ func newResults(cfg config, h host, p plan) results {
 	return res
 }
 
+// headroomRules say when the subgraphs' headroom is enough for a gateway run to count.
+type headroomRules struct {
+	// min is the headroom that always counts (--min-headroom).
+	min float64
+	// saturated is the lower headroom that counts when the gateway, pinned to one CPU,
+	// kept it at least saturatedBusy busy: a gateway never idle while waiting set the
+	// rate itself (--saturated-headroom).
+	saturated float64
+	// pinned is whether the gateway had one CPU to itself, without which its CPU busy
+	// says nothing about saturation.
+	pinned bool
+}
+
+// saturatedBusy is the CPU busy from which a pinned gateway counts as saturated.
+const saturatedBusy = 0.95
+
 // finish fills in the ratios to the ceiling (the last run) and the
 // subgraphs' headroom, and refuses results the subgraphs may have limited.
-func (res *results) finish(minHeadroom float64) error {
+func (res *results) finish(rules headroomRules) error {
 	ceiling := res.Runs[len(res.Runs)-1].RequestsPerSecond
 	for i := range res.Runs {
 		r := &res.Runs[i]
@@ -101,9 +119,15 @@ func (res *results) finish(minHeadroom float64) error {
 			continue
 		}
 		r.SubgraphHeadroom = res.Subgraphs.CeilingRequestsPerSecond / r.SubgraphRequestsPerSecond
-		if r.SubgraphHeadroom < minHeadroom {
-			return fmt.Errorf("refusing to report: the subgraphs alone serve %.0f requests/s, only %.1fx the %.0f/s they served %s at %.0f requests/s (need %gx): they may be the bottleneck; --min-headroom lowers the requirement and records it (docs/performance.md, Method)",
-				res.Subgraphs.CeilingRequestsPerSecond, r.SubgraphHeadroom, r.SubgraphRequestsPerSecond, r.Name, r.RequestsPerSecond, minHeadroom)
+		switch {
+		case r.SubgraphHeadroom >= rules.min:
+		case r.SubgraphHeadroom >= rules.saturated && rules.pinned && r.CPUBusy >= saturatedBusy:
+			r.Saturated = true
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: subgraph headroom %.1fx is under %gx, counted because the gateway kept its CPU %.2f busy (at least %.2f, headroom at least %gx: --saturated-headroom)",
+				r.Name, r.SubgraphHeadroom, rules.min, r.CPUBusy, saturatedBusy, rules.saturated))
+		default:
+			return fmt.Errorf("refusing to report: the subgraphs alone serve %.0f requests/s, only %.1fx the %.0f/s they served %s at %.0f requests/s (need %gx, or %gx with the gateway pinned and at least %.2f CPU busy; it was %.2f): they may be the bottleneck; --min-headroom and --saturated-headroom lower the requirements and record them (docs/performance.md, Method)",
+				res.Subgraphs.CeilingRequestsPerSecond, r.SubgraphHeadroom, r.SubgraphRequestsPerSecond, r.Name, r.RequestsPerSecond, rules.min, rules.saturated, saturatedBusy, r.CPUBusy)
 		}
 	}
 	return nil
@@ -126,6 +150,9 @@ func (res *results) print(w io.Writer) {
 		s.RequestsPerSecond, s.CPUMsPerRequest, s.CeilingRequestsPerSecond, s.RequestsPerGatewayRequest, s.GatewayRequestsPerSecond)
 	if s.MinHeadroom < defaultMinHeadroom {
 		fmt.Fprintf(w, "subgraph headroom required: %gx, under the default %gx: the subgraphs may have limited these numbers\n", s.MinHeadroom, defaultMinHeadroom)
+	}
+	if s.SaturatedHeadroom < defaultSaturatedHeadroom {
+		fmt.Fprintf(w, "subgraph headroom required of a saturated gateway: %gx, under the default %gx\n", s.SaturatedHeadroom, defaultSaturatedHeadroom)
 	}
 	fmt.Fprintf(w, "dedup: %s\n", res.Dedup)
 	fmt.Fprintf(w, "pinning: %s\n", res.Pinning)

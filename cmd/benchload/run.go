@@ -28,6 +28,10 @@ type bench struct {
 	say    func(format string, args ...any)
 }
 
+func (b *bench) rules() headroomRules {
+	return headroomRules{min: b.cfg.minHeadroom, saturated: b.cfg.saturatedHeadroom, pinned: b.host.pinned}
+}
+
 // run is one benchmark: the subgraphs alone, each gateway configuration, and
 // the ceiling; then the table and the JSON results.
 func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
@@ -66,7 +70,7 @@ func run(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 	b.res.Runs = append(b.res.Runs, ceiling)
-	if err := b.res.finish(cfg.minHeadroom); err != nil {
+	if err := b.res.finish(b.rules()); err != nil {
 		return err
 	}
 	b.res.print(stdout)
@@ -154,7 +158,7 @@ func (b *bench) firstAnswer(ctx context.Context, gw gateway) error {
 	if alone.Failures > 0 {
 		return fmt.Errorf("subgraphs alone: %d failures, first: %s", alone.Failures, alone.FirstFailure)
 	}
-	b.res.Subgraphs = newSubgraphResult(alone, len(replay), b.cfg.minHeadroom)
+	b.res.Subgraphs = newSubgraphResult(alone, len(replay), b.rules())
 	b.res.Subgraphs.WarmupSeconds, b.res.Subgraphs.DurationSeconds = short.warmup.Seconds(), short.duration.Seconds()
 	b.answer = answer
 	return nil
