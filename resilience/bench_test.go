@@ -49,6 +49,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 		}
 	}
 	b.Run("loopback/bare", func(b *testing.B) { run(b, transport, context.Background()) })
+	b.Run("loopback/shared", func(b *testing.B) { run(b, sharedTransport(), context.Background()) })
 	b.Run("loopback/no-target", func(b *testing.B) { run(b, client(b, transport), context.Background()) })
 	b.Run("loopback/target", func(b *testing.B) { run(b, client(b, transport), target) })
 	b.Run("instant/bare", func(b *testing.B) { run(b, instant{}, context.Background()) })

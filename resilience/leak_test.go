@@ -10,14 +10,18 @@ import (
 
 // The client starts no goroutine: once its instances are gone and its idle connections
 // closed, after retries, timeouts, fault delays and breakers, the goroutines are back to
-// what they were.
+// what they were: with net/http's transport and with the shared one (h1 for plain HTTP).
 func TestNoGoroutineLeak(t *testing.T) {
+	t.Run("net/http", func(t *testing.T) { noGoroutineLeak(t, NewTransport(nil)) })
+	t.Run("shared", func(t *testing.T) { noGoroutineLeak(t, sharedTransport()) })
+}
+
+func noGoroutineLeak(t *testing.T, transport http.RoundTripper) {
 	before := runtime.NumGoroutine()
 	func() {
 		ins := startInstances(t, 3, nil)
 		ins[0].status.Store(503)
 		ins[1].delay.Store(int64(300 * time.Millisecond))
-		transport := NewTransport(nil)
 		cfg := testConfig()
 		cfg.Timeouts.PerTry = 100 * time.Millisecond
 		cfg.Faults = map[string]FaultConfig{"s": {DelayPercent: 10, Delay: time.Millisecond, AbortPercent: 10, AbortStatus: 500}}
