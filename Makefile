@@ -68,7 +68,7 @@ clean:
 # The load benchmark (bench/README.md): the example subgraphs, the gateway on its own CPU,
 # 50 connections for 20 s, dedup off and on, against the harness's own ceiling. Writes
 # bench/results/latest.json. BENCHLOAD_FLAGS=--quick for a smoke run. It refuses to report when the
-# subgraphs' ceiling is under 5x what the gateway asked of them, or under 2.5x when the gateway
+# subgraphs' ceiling is under 5x what the gateway asked of them, or under 2x when the gateway
 # kept its CPU busy (it, not the subgraphs, set the rate): docs/performance.md, Method.
 .PHONY: bench-load
 bench-load: build

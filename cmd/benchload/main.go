@@ -62,7 +62,7 @@ const defaultMinHeadroom float64 = 5
 // CPU: on a 2-core machine 5x cannot hold at 1,700 gateway requests/s (docs/performance.md,
 // Method), and a saturated gateway is direct evidence that it, not the subgraphs, set
 // the rate.
-const defaultSaturatedHeadroom float64 = 2.5
+const defaultSaturatedHeadroom float64 = 2
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == staticCommand {

@@ -167,7 +167,7 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.warmup != 500*time.Millisecond || cfg.duration != 1500*time.Millisecond || cfg.connections != 7 ||
-		cfg.gatewayCmd != "router {listen}" || cfg.minHeadroom != 5 || cfg.saturatedHeadroom != 2.5 || cfg.out != "bench/results/latest.json" {
+		cfg.gatewayCmd != "router {listen}" || cfg.minHeadroom != 5 || cfg.saturatedHeadroom != 2 || cfg.out != "bench/results/latest.json" {
 		t.Errorf("config %+v", cfg)
 	}
 	for _, bad := range [][]string{{"--connections", "0"}, {"--duration", "0s"}, {"--min-headroom", "0.5"}, {"--saturated-headroom", "0.9"}, {"extra"},
