@@ -115,7 +115,7 @@ func (gw recordedGW) serve(raw []byte, headers http.Header) *httptest.ResponseRe
 
 // recordedGateway starts the examples, records their answers to the benchmark query and
 // returns a gateway that replays them, the request body and the full answer.
-func recordedGateway(b *testing.B, cfg executor.Config, headers http.Header) (recordedGW, []byte, string) {
+func recordedGateway(b testing.TB, cfg executor.Config, headers http.Header) (recordedGW, []byte, string) {
 	_, subs := startExamples(b)
 	rec := &recorder{subs: subs, answers: map[string][]byte{}, live: true}
 	gw := recordedGW{gatewayAt(b, subs, rec, cfg), rec}
@@ -149,4 +149,43 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkStages repeats single stages of the benchmark query's execution on the state one
+// run left (executor.Stages): the walks to the entity objects with their representations,
+// and the projection into the response. Decoding is BenchmarkDecodeJSON, planning
+// BenchmarkBenchmarkQuery.
+func BenchmarkStages(b *testing.B) {
+	gw, raw, _ := recordedGateway(b, executor.DefaultConfig(), nil)
+	stages, err := executor.Stages(gw.Handler.(*executor.Gateway), raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"represent", "project"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				stages[name]()
+			}
+		})
+	}
+}
+
+// TestStages keeps BenchmarkStages working (benchmarks do not run in make test): each stage
+// runs, twice, on the state of a real run.
+func TestStages(t *testing.T) {
+	gw, raw, _ := recordedGateway(t, executor.DefaultConfig(), nil)
+	stages, err := executor.Stages(gw.Handler.(*executor.Gateway), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stages) != 2 {
+		t.Fatalf("%d stages, want represent and project", len(stages))
+	}
+	for name, stage := range stages {
+		for range 2 {
+			stage()
+		}
+		t.Logf("%s ran", name)
+	}
 }
