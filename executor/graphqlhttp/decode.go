@@ -125,6 +125,15 @@ func kind(v any) string {
 // a duplicate key, bytes after the object) and skip unknown keys without building their values.
 func decodeBody(body []byte) (*Request, *Error) {
 	const where = "request body"
+	if p, ok := fastParams(body); ok {
+		return p.request(where)
+	}
+	return decodeTokens(body)
+}
+
+// decodeTokens is decodeBody token by token.
+func decodeTokens(body []byte) (*Request, *Error) {
+	const where = "request body"
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	tok, err := dec.Token()
