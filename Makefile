@@ -21,6 +21,7 @@ bench:
 # Each fuzz target runs for FUZZTIME; go test allows one target per run.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./executor/graphqlhttp
+	$(GO) test -run '^$$' -fuzz '^FuzzFastParams$$' -fuzztime $(FUZZTIME) ./executor/graphqlhttp
 	$(GO) test -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME) ./executor
 	$(GO) test -run '^$$' -fuzz '^FuzzMerge$$' -fuzztime $(FUZZTIME) ./executor
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME) ./executor
