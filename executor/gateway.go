@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"sync/atomic"
@@ -17,7 +16,6 @@ import (
 	"github.com/trellis-gql/trellis/executor/policy"
 	"github.com/trellis-gql/trellis/executor/ratelimit"
 	"github.com/trellis-gql/trellis/planner"
-	"github.com/trellis-gql/trellis/resilience/h1"
 	"github.com/trellis-gql/trellis/schema/supergraph"
 	"golang.org/x/sync/singleflight"
 )
@@ -197,8 +195,8 @@ type state struct {
 	estimates *cache[cost.Estimate]
 }
 
-// New builds a gateway serving sg. client sends subgraph requests (nil: a tuned
-// *http.Client); log receives one line per failed subgraph request (nil: discard).
+// New builds a gateway serving sg. client sends subgraph requests (nil: NewHTTPClient); log
+// receives one line per failed subgraph request (nil: discard).
 func New(cfg Config, sg *supergraph.Supergraph, client Doer, log *slog.Logger) (*Gateway, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -360,24 +358,3 @@ func (g *Gateway) Close() {
 
 // Supergraph returns the supergraph being served.
 func (g *Gateway) Supergraph() *supergraph.Supergraph { return g.state.Load().sg }
-
-// NewHTTPClient returns the client used for subgraphs when none is given: keep-alive
-// connections sized for a busy gateway (net/http keeps only 2 idle per host by default),
-// and no transparent compression, which costs more CPU than it saves on a local network.
-// Plain-HTTP requests go through h1, which sends them on the calling goroutine; the rest
-// (https) through net/http.
-func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: h1.New(h1.Options{Fallback: &http.Transport{
-		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        1024,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-		// 8 KB each: a subgraph request is usually under 1 KB, and a large body is read
-		// straight into its buffer past the first 8 KB; 32 KB each cost ~6 MiB of peak RSS
-		// with 50 requests in flight (bench-load: 77.6-79.5 -> 71.1-73.5 MiB).
-		WriteBufferSize: 8 << 10,
-		ReadBufferSize:  8 << 10,
-	}})}
-}
