@@ -46,12 +46,16 @@ func (e *execution) run(ctx context.Context, n *planner.Node) {
 		}
 	case planner.KindParallel:
 		// The last child runs on this goroutine, which would otherwise only wait: one
-		// goroutine (and one wake-up) less per Parallel.
+		// goroutine (and one wake-up) less per Parallel. The others run on kept goroutines.
 		var wg sync.WaitGroup
 		defer wg.Wait() // also when the last child panics: the others use the execution
 		last := len(n.Nodes) - 1
 		for _, c := range n.Nodes[:max(last, 0)] {
-			wg.Go(func() { e.run(ctx, c) })
+			wg.Add(1)
+			parallel.do(func() {
+				defer wg.Done()
+				e.run(ctx, c)
+			})
 		}
 		if last >= 0 {
 			e.run(ctx, n.Nodes[last])
