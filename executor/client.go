@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -41,6 +42,12 @@ func NewHTTPClient() Doer {
 type transportClient struct{ rt http.RoundTripper }
 
 func (c transportClient) Do(req *http.Request) (*http.Response, error) {
+	if req.URL == nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, errors.New("http: nil Request.URL")
+	}
 	if u := req.URL.User; u != nil && req.Header.Get("Authorization") == "" {
 		req = req.Clone(req.Context())
 		password, _ := u.Password()

@@ -59,3 +59,12 @@ func TestHTTPClientUserInfo(t *testing.T) {
 		t.Errorf("error %v: want it to name the request, without the password", err)
 	}
 }
+
+// TestHTTPClientNilURL: a request without a URL is an error, as with http.Client, not a panic.
+func TestHTTPClientNilURL(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1/graphql", strings.NewReader(`{}`))
+	req.URL = nil
+	if _, err := executor.NewHTTPClient().Do(req); err == nil {
+		t.Error("a request without a URL was sent")
+	}
+}
