@@ -35,8 +35,9 @@ var _ http.RoundTripper = (*Client)(nil)
 // request's own URL). transport returns the base transport of a service (for mTLS, one that
 // verifies that service's identity); it is called once per service, with "" for requests
 // without a Target, and again for a service forgotten after BalancerConfig.ForgetAfter
-// unused. nil, or a nil result: one shared NewTransport(nil). log receives breaker
-// transitions, and at debug level retries and injected faults (nil: discard).
+// unused. nil, or a nil result: one shared transport (h1, over NewTransport(nil) for
+// https). log receives breaker transitions, and at debug level retries and injected faults
+// (nil: discard).
 func New(cfg Config, resolver Resolver, transport func(service string) http.RoundTripper, log *slog.Logger) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
