@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/trellis-gql/trellis/executor/tree"
+	"github.com/trellis-gql/trellis/internal/jsonstr"
 )
 
 // decodeJSON parses one JSON value (a subgraph response) into the response tree's types:
@@ -246,71 +245,25 @@ func (d *decoder) escapedString(start int) (string, error) {
 			d.pos++
 			continue
 		}
-		if d.pos+1 >= len(d.raw) {
-			return "", errUnexpectedEnd
+		var read int
+		if buf, read = jsonstr.Escape(buf, d.raw[d.pos:]); read == 0 {
+			return "", d.escapeError()
 		}
-		esc := d.raw[d.pos+1]
-		d.pos += 2
-		switch esc {
-		case '"', '\\', '/':
-			buf = append(buf, esc)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, err := d.unicodeEscape()
-			if err != nil {
-				return "", err
-			}
-			buf = utf8.AppendRune(buf, r)
-		default:
-			return "", d.fail(fmt.Sprintf("invalid escape \\%c", esc))
-		}
+		d.pos += read
 	}
 	return "", errUnexpectedEnd
 }
 
-// unicodeEscape reads the XXXX of \uXXXX (d.pos is after the u), joining surrogate pairs.
-func (d *decoder) unicodeEscape() (rune, error) {
-	r, err := d.hex4()
-	if err != nil {
-		return 0, err
+// escapeError says why the escape at d.pos is not one.
+func (d *decoder) escapeError() error {
+	rest := d.raw[d.pos:]
+	switch {
+	case len(rest) < 2, rest[1] == 'u' && len(rest) < 6:
+		return errUnexpectedEnd
+	case rest[1] == 'u':
+		return d.fail("invalid \\u escape")
 	}
-	if !utf16.IsSurrogate(r) {
-		return r, nil
-	}
-	if d.pos+1 < len(d.raw) && d.raw[d.pos] == '\\' && d.raw[d.pos+1] == 'u' {
-		save := d.pos
-		d.pos += 2
-		r2, err := d.hex4()
-		if err != nil {
-			return 0, err
-		}
-		if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
-			return pair, nil
-		}
-		d.pos = save
-	}
-	return utf8.RuneError, nil
-}
-
-func (d *decoder) hex4() (rune, error) {
-	if len(d.raw)-d.pos < 4 {
-		return 0, errUnexpectedEnd
-	}
-	v, err := strconv.ParseUint(string(d.raw[d.pos:d.pos+4]), 16, 16)
-	if err != nil {
-		return 0, d.fail("invalid \\u escape")
-	}
-	d.pos += 4
-	return rune(v), nil
+	return d.fail(fmt.Sprintf("invalid escape \\%c", rest[1]))
 }
 
 // number reads a JSON number, checking its grammar; the result shares raw's memory.

@@ -3,9 +3,10 @@ package graphqlhttp
 import (
 	"bytes"
 	"encoding/json"
-	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/trellis-gql/trellis/internal/jsonstr"
 )
 
 // fastParams decodes a well-formed POST body in one pass: an object of the four known keys,
@@ -97,8 +98,7 @@ func (s *scanner) plainString() (string, bool) {
 }
 
 // escapedASCII reads an ASCII string with escapes (a query sent with its newlines), decoding
-// them as encoding/json does: a \u escape of half a surrogate pair without its other half is
-// U+FFFD.
+// them as encoding/json does (jsonstr.Escape).
 func (s *scanner) escapedASCII() (string, bool) {
 	s.pos++ // the opening quote
 	// Decoded, the string is at most as long as it is written: one allocation, which the
@@ -124,81 +124,17 @@ func (s *scanner) escapedASCII() (string, bool) {
 			s.pos++
 			continue
 		}
-		if s.pos+1 >= len(s.b) {
+		var read int
+		if out, read = jsonstr.Escape(out, s.b[s.pos:]); read == 0 {
 			return "", false
 		}
-		esc := s.b[s.pos+1]
-		s.pos += 2
-		switch esc {
-		case '"', '\\', '/':
-			out = append(out, esc)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			r, ok := s.hex4()
-			if !ok {
-				return "", false
-			}
-			if utf16.IsSurrogate(r) {
-				r = s.lowSurrogate(r)
-			}
-			out = utf8.AppendRune(out, r)
-		default:
-			return "", false
-		}
+		s.pos += read
 	}
 	return "", false
 }
 
-// lowSurrogate joins high, half of a surrogate pair, with a \u escape of the other half if
-// one follows (and reads it); else it is U+FFFD.
-func (s *scanner) lowSurrogate(high rune) rune {
-	if s.pos+1 >= len(s.b) || s.b[s.pos] != '\\' || s.b[s.pos+1] != 'u' {
-		return utf8.RuneError
-	}
-	at := s.pos
-	s.pos += 2
-	low, ok := s.hex4()
-	if r := utf16.DecodeRune(high, low); ok && r != utf8.RuneError {
-		return r
-	}
-	s.pos = at
-	return utf8.RuneError
-}
-
-// hex4 reads the four hex digits of a \u escape.
-func (s *scanner) hex4() (rune, bool) {
-	if len(s.b)-s.pos < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s.b[s.pos : s.pos+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	s.pos += 4
-	return r, true
-}
-
-// value reads one value: a string (escapes decoded by encoding/json), null, or anything
-// else through a json.Decoder with UseNumber, as decodeBody would.
+// value reads one value: a string, null, or anything else (and a string with non-ASCII bytes
+// and escapes) through a json.Decoder with UseNumber, as decodeBody would.
 func (s *scanner) value() (any, bool) {
 	s.space()
 	if s.pos >= len(s.b) {
