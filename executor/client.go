@@ -2,36 +2,23 @@ package executor
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
+	"github.com/trellis-gql/trellis/resilience"
 	"github.com/trellis-gql/trellis/resilience/h1"
 )
 
-// NewHTTPClient returns the client used for subgraphs when none is given: keep-alive
-// connections sized for a busy gateway (net/http keeps only 2 idle per host by default),
-// and no transparent compression, which costs more CPU than it saves on a local network.
-// Plain-HTTP requests go through h1, which sends them on the calling goroutine; the rest
-// (https) through net/http. Redirects are not followed, as the resilient client does not
-// follow them either: a subgraph that answers 3xx is misconfigured, and following a 302
-// would turn the POST into a GET without its body.
+// NewHTTPClient returns the client used for subgraphs when none is given. Plain-HTTP
+// requests go through h1, which sends them on the calling goroutine; the rest (https)
+// through resilience.NewTransport, the resilient client's: keep-alive connections sized for
+// a busy gateway, HTTP/2 when the server offers it, no transparent compression, 8 KiB
+// buffers. Redirects are not followed, as the resilient client does not follow them either:
+// a subgraph that answers 3xx is misconfigured, and following a 302 would turn the POST into
+// a GET without its body.
 func NewHTTPClient() Doer {
-	return transportClient{h1.New(h1.Options{Fallback: &http.Transport{
-		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        1024,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-		// 8 KB each: a subgraph request is usually under 1 KB, and a large body is read
-		// straight into its buffer past the first 8 KB; 32 KB each cost ~6 MiB of peak RSS
-		// with 50 requests in flight (bench-load: 77.6-79.5 -> 71.1-73.5 MiB).
-		WriteBufferSize: 8 << 10,
-		ReadBufferSize:  8 << 10,
-	}})}
+	return transportClient{h1.New(h1.Options{Fallback: resilience.NewTransport(nil)})}
 }
 
 // transportClient sends requests straight through its transport. What http.Client adds

@@ -12,7 +12,8 @@ import (
 	"github.com/trellis-gql/trellis/resilience/h1"
 )
 
-// NewTransport returns the transport the client uses when New is given none: keep-alive
+// NewTransport returns the base transport for https and for what h1 does not send (the
+// fallback of the shared transport and of the executor's default client): keep-alive
 // connections, many idle per host (a gateway talks to few hosts, a lot), HTTP/2 when the
 // server offers it over TLS, no proxy from the environment, no compression (subgraphs are
 // near), and no timeouts of its own beyond dialing and handshakes (the client's deadlines
