@@ -115,14 +115,14 @@ func (gw recordedGW) serve(raw []byte, headers http.Header) *httptest.ResponseRe
 
 // recordedGateway starts the examples, records their answers to the benchmark query and
 // returns a gateway that replays them, the request body and the full answer.
-func recordedGateway(b testing.TB, cfg executor.Config, headers http.Header) (recordedGW, []byte, string) {
-	_, subs := startExamples(b)
+func recordedGateway(tb testing.TB, cfg executor.Config, headers http.Header) (recordedGW, []byte, string) {
+	_, subs := startExamples(tb)
 	rec := &recorder{subs: subs, answers: map[string][]byte{}, live: true}
-	gw := recordedGW{gatewayAt(b, subs, rec, cfg), rec}
+	gw := recordedGW{gatewayAt(tb, subs, rec, cfg), rec}
 	raw, _ := json.Marshal(map[string]any{"query": examples.BenchmarkQuery})
 	first := gw.serve(raw, headers).Body.String()
 	if strings.Contains(first, `"errors"`) || len(first) < 80_000 {
-		b.Fatalf("the recorded answer is not the full benchmark response: %.300s", first)
+		tb.Fatalf("the recorded answer is not the full benchmark response: %.300s", first)
 	}
 	rec.live = false
 	return gw, raw, first
